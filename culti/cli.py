@@ -1,0 +1,109 @@
+"""The `culti` command: a thin layer that maps flags onto stage configs and errors onto one line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from culti import __version__
+
+DEFAULT_SAMPLE_DIR = Path("data/sample")
+DEFAULT_OUT_DIR = Path("data/out")
+
+
+class UsageError(Exception):
+    """A configuration or usage mistake: printed as one line, exit status 2."""
+
+
+def _add_pipeline_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="*", type=Path, help="PDF files or folders (default: the sample books)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: data/out)")
+    parser.add_argument("--workers", type=int, default=None, help="page worker processes (default: all cores)")
+    parser.add_argument("--domain", choices=["silk", "mural", "auto"], default="auto",
+                        help="fills the domain column; auto decides per book from its text")
+    parser.add_argument("--no-cache", action="store_true", help="recompute every page even if cached")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--keep-traditional", action="store_true",
+                        help="do not convert traditional characters to simplified in text fields")
+    parser.add_argument("--ocr-engine", default="rapidocr", help="OCR backend: rapidocr (default) or paddleocr")
+
+
+def _add_build_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=0, help="split seed (default: 0)")
+    parser.add_argument("--corrections", type=Path, default=None, help="a corrections.json from `culti review`")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="culti", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"culti {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="generate sample books (born-digital and scanned PDFs + truth.json)")
+    p.add_argument("--out", type=Path, default=DEFAULT_SAMPLE_DIR)
+    p.add_argument("--books", type=int, default=None, help="books per domain and kind (default: the full sample set)")
+    p.add_argument("--figures", type=int, default=None, help="figures per book")
+    p.add_argument("--seed", type=int, default=0)
+
+    p = sub.add_parser("dataset", help="PDFs -> Parquet dataset (extract, align, build)")
+    _add_pipeline_args(p)
+    _add_build_args(p)
+
+    p = sub.add_parser("extract", help="stage 1: PDF pages -> figures and text blocks (OUT/work)")
+    _add_pipeline_args(p)
+
+    p = sub.add_parser("align", help="stage 2: figures <-> captions and descriptions (reads OUT/work)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR)
+    p.add_argument("--domain", choices=["silk", "mural", "auto"], default="auto")
+    p.add_argument("--keep-traditional", action="store_true")
+
+    p = sub.add_parser("build", help="stage 3: dedupe, split, write Parquet + card (reads OUT/work)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR)
+    _add_build_args(p)
+
+    p = sub.add_parser("evaluate", aliases=["eval-extract"],
+                       help="score a dataset folder against a truth.json (figures, captions, pairs, descriptions)")
+    p.add_argument("data", type=Path, nargs="?", default=DEFAULT_OUT_DIR)
+    p.add_argument("--truth", type=Path, default=DEFAULT_SAMPLE_DIR / "truth.json")
+    p.add_argument("--json", type=Path, default=None, help="also write the scores to this file")
+
+    p = sub.add_parser("finetune", help="fine-tune Chinese-CLIP on the train split")
+    _add_model_args(p)
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--save", type=Path, default=None, help="where to write the fine-tuned checkpoint")
+
+    p = sub.add_parser("benchmark", help="score zero-shot / fine-tuned / LACLIP retrieval on the test split")
+    _add_model_args(p)
+    p.add_argument("--save-scores", action="store_true", help="also write scores.npz")
+    p.add_argument("--epochs", type=int, default=None)
+
+    p = sub.add_parser("review", help="write DIR/review/index.html for a curator")
+    p.add_argument("data", type=Path, nargs="?", default=DEFAULT_OUT_DIR)
+    return parser
+
+
+def _add_model_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=DEFAULT_OUT_DIR, help="a culti dataset folder")
+    parser.add_argument("--model", default="tiny", help="tiny, RN50, ViT-B-16, ViT-L-14, ViT-L-14-336, ViT-H-14")
+    parser.add_argument("--checkpoint", type=Path, default=None, help="a cn_clip checkpoint (.pt)")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--out", type=Path, default=None, help="where results go (default: DATA/benchmark)")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from culti import commands  # heavy stage imports stay out of `culti --help`
+
+    try:
+        return commands.run(args)
+    except UsageError as err:
+        print(f"culti: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("culti: interrupted; finished pages are cached, re-run to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
