@@ -8,35 +8,35 @@ mutated behind a stage's back. Coordinates are PDF points with a top-left origin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, top-left origin
 
 
-class PageKind(str, Enum):
+class PageKind(StrEnum):
     DIGITAL = "digital"  # usable text layer
     SCANNED = "scanned"  # a page image, no usable text
     MIXED = "mixed"  # a page image plus some real text
 
 
-class PageStatus(str, Enum):
+class PageStatus(StrEnum):
     OK = "ok"
     NO_FIGURES = "no_figures"
     FAILED = "failed"
 
 
-class FileStatus(str, Enum):
+class FileStatus(StrEnum):
     OK = "ok"
     PARTIAL = "partial"  # some pages failed
     FAILED = "failed"
 
 
-class TextOrigin(str, Enum):
+class TextOrigin(StrEnum):
     PDF = "pdf"
     OCR = "ocr"
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     TEXT = "text"
     TITLE = "title"
     CAPTION = "caption"  # layout model or typography says figure caption
@@ -45,18 +45,18 @@ class BlockKind(str, Enum):
     PAGE_NUMBER = "page_number"
 
 
-class FigureOrigin(str, Enum):
+class FigureOrigin(StrEnum):
     EMBEDDED = "embedded"  # original encoded bytes of an embedded image
     RENDERED = "rendered"  # region rendered from the page (clipped, masked, vector, tiles)
     SCAN_CROP = "scan_crop"  # cut from the page's embedded scan at native resolution
 
 
-class Domain(str, Enum):
+class Domain(StrEnum):
     SILK = "silk"
     MURAL = "mural"
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     INPUT = "input"
     EXTRACT = "extract"
     ALIGN = "align"
@@ -64,7 +64,7 @@ class Stage(str, Enum):
     REVIEW = "review"
 
 
-class RejectReason(str, Enum):
+class RejectReason(StrEnum):
     # input files and pages
     FILE_MISSING = "file_missing"
     NOT_PDF = "not_pdf"
