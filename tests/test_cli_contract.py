@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 from culti.evaluate import normalize
-from tests.conftest import run_culti
+from tests.conftest import ROOT, run_culti
 
 SPLITS = ("train", "validation", "test")
 CONTRACT_COLUMNS = {
@@ -131,3 +131,12 @@ def test_stage_commands_chain_like_dataset(sample_books, sample_run, tmp_path):
         a = pq.read_table(sample_run / f"{split}.parquet").column("id").to_pylist()
         b = pq.read_table(out / f"{split}.parquet").column("id").to_pylist()
         assert a == b
+
+
+def test_every_command_is_documented_in_readme():
+    from culti.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text()
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name in sub.choices:
+        assert f"culti {name}" in readme or f"`{name}`" in readme, f"`culti {name}` is not in the README"

@@ -1,0 +1,189 @@
+"""Descriptions: the body blocks that belong to each matched figure, and nothing of the next."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from align.captions import PageCaptions
+from align.clean import clean_text, ends_sentence, join_blocks
+from align.geometry import h_overlap, union, union_all, width
+from align.labels import find_references, label_match
+from align.pairing import Match
+from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
+
+TOL_PT = 4.0
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]?")
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    text: str  # cleaned, not yet t2s
+    bbox: BBox | None  # union of its blocks on the caption's page
+    origin: TextOrigin | None  # None when no block was used
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    page: int
+    pos: int  # position in page.blocks (reading order)
+    block: TextBlock
+
+
+def is_heading(b: TextBlock, body_font: float | None) -> bool:
+    """Given a block, return whether it is a section heading (a hard stop for descriptions)."""
+    if b.kind == BlockKind.TITLE:
+        return True
+    text = b.text.strip()
+    big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font)
+    return big and len(text) <= 30 and not ends_sentence(text)
+
+
+def _anchors(m: Match, page: int) -> list[BBox]:
+    out = []
+    if m.caption.page == page:
+        out.append(m.caption.bbox)
+        if m.unit.page == page:
+            out.append(union(m.unit.bbox, m.caption.bbox))
+    return out
+
+
+def _between(top: float, bottom: float, b: BBox, box: BBox) -> bool:
+    return h_overlap(b, box) > 0 and box[1] >= top - TOL_PT and box[3] <= bottom + TOL_PT
+
+
+def _owner(b: TextBlock, matches: Sequence[tuple[int, Match]], page: PageExtract,
+           stops: Sequence[BBox]) -> int | None:
+    """Given a body block, return the match index whose caption or figure sits closest above it."""
+    best, best_key = None, None
+    bb = b.bbox_pt
+    for k, m in matches:
+        own = {f.index for f in m.unit.figures} if m.unit.page == page.page else set()
+        for a in _anchors(m, page.page):
+            if bb[1] < a[3] - TOL_PT:
+                continue
+            ov = h_overlap(a, bb)
+            if ov < 0.3 * min(width(a), width(bb)):
+                continue
+            blockers = [f.bbox_pt for f in page.figures if f.index not in own] + list(stops)
+            if any(_between(a[3], bb[1], bb, s) for s in blockers if s != a):
+                continue
+            key = (bb[1] - a[3], -ov)
+            if best_key is None or key < best_key:
+                best, best_key = k, key
+    return best
+
+
+def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
+             found: dict[int, PageCaptions], matches: Sequence[Match],
+             body_font: float | None) -> list[Description]:
+    """Given pages, running-block positions, captions and matches, return one description each."""
+    owned: dict[int, list[_Body]] = {k: [] for k in range(len(matches))}
+    leading: dict[int, list[_Body]] = {}
+    last_owner: dict[int, int | None] = {}
+    bodies: list[_Body] = []
+    for p in pages:
+        pc = found.get(p.page)
+        used = pc.used if pc else frozenset()
+        on_page = [(k, m) for k, m in enumerate(matches) if m.caption.page == p.page]
+        heads = [b.bbox_pt for i, b in enumerate(p.blocks)
+                 if i not in drops.get(p.page, set()) and is_heading(b, body_font)]
+        caps = [c.bbox for c in pc.captions] if pc else []
+        subs = [s.bbox for s in pc.subcaptions] if pc else []
+        seen_owned = False
+        last_owner[p.page] = None
+        for i, b in enumerate(p.blocks):
+            if i in drops.get(p.page, set()) or i in used or not b.text.strip():
+                continue
+            if is_heading(b, body_font):
+                seen_owned = True  # a heading ends any run-over from the previous page
+                continue
+            body = _Body(p.page, i, b)
+            bodies.append(body)
+            k = _owner(b, on_page, p, heads + caps + subs)
+            if k is not None:
+                owned[k].append(body)
+                seen_owned = True
+                last_owner[p.page] = k
+            elif not seen_owned:
+                leading.setdefault(p.page, []).append(body)
+            else:
+                last_owner[p.page] = None  # prose after the last description
+    owned = {k: _cut_at_other_figure(v, matches[k]) for k, v in owned.items()}
+    _carry_over(owned, leading, last_owner, matches)
+    out = []
+    for k, m in enumerate(matches):
+        blocks = owned[k]
+        evidence: tuple[str, ...] = ()
+        texts = [clean_text(m.caption.rest, to_simplified=False)] if m.caption.rest else []
+        texts += [clean_text(b.block.text, to_simplified=False) for b in blocks]
+        if not blocks and not m.caption.rest and m.caption.labelled:
+            refs = _from_references(m, bodies, matches)
+            if refs:
+                texts, blocks, evidence = [refs[0]], [refs[1]], ("ref-in-body",)
+        origins = {b.block.origin for b in blocks} or ({m.caption.origin} if m.caption.rest else set())
+        origin = (TextOrigin.OCR if TextOrigin.OCR in origins else TextOrigin.PDF) if origins else None
+        bbox = union_all(b.block.bbox_pt for b in blocks if b.page == m.caption.page)
+        out.append(Description(join_blocks(texts), bbox, origin, evidence))
+    return out
+
+
+def _others(m: Match, matches: Sequence[Match]) -> list[str]:
+    mine = m.caption.label
+    return [o.caption.label for o in matches
+            if o.caption.label and not label_match(o.caption.label, mine)]
+
+
+def _cut_at_other_figure(blocks: list[_Body], m: Match) -> list[_Body]:
+    """Stop at the first block that refers only to other figures: it begins their story."""
+    mine = m.caption.label
+    out = []
+    for b in blocks:
+        refs = find_references(b.block.text)
+        if refs and mine and not any(label_match(r, mine) for r in refs) and out:
+            break
+        out.append(b)
+    return out
+
+
+def _carry_over(owned: dict[int, list[_Body]], leading: dict[int, list[_Body]],
+                last_owner: dict[int, int | None], matches: Sequence[Match]) -> None:
+    """A description cut by the page end runs on at the top of the next page."""
+    for page, lead in sorted(leading.items()):
+        k = last_owner.get(page - 1)
+        if k is None or not owned[k] or owned[k][-1].page != page - 1:
+            continue
+        if ends_sentence(owned[k][-1].block.text):
+            continue
+        for b in lead:
+            refs = find_references(b.block.text)
+            if refs and not any(label_match(r, matches[k].caption.label) for r in refs):
+                break
+            owned[k].append(b)
+            if ends_sentence(b.block.text):
+                break
+
+
+def _from_references(m: Match, bodies: Sequence[_Body], matches: Sequence[Match]
+                     ) -> tuple[str, _Body] | None:
+    """Body sentences that refer to the figure's label (如图3-2所示...), nearest page first."""
+    mine = m.caption.label
+    others = _others(m, matches)
+    hits = [b for b in bodies if any(label_match(r, mine) for r in find_references(b.block.text))]
+    if not hits:
+        return None
+    hits.sort(key=lambda b: (abs(b.page - m.caption.page), b.page, b.pos))
+    text = clean_text(hits[0].block.text, to_simplified=False)
+    taking, picked = False, []
+    for s in (s for s in _SENTENCE.findall(text) if s.strip()):
+        refs = find_references(s)
+        if any(label_match(r, mine) for r in refs):
+            taking = True
+        elif refs and any(r in others or r.split("(")[0] in others for r in refs):
+            if taking:
+                break
+        if taking:
+            picked.append(s.strip())
+    return ("".join(picked), hits[0]) if picked else None

@@ -1,0 +1,68 @@
+"""Running headers, footers and page numbers, learnt per book from repetition."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from align.config import AlignConfig
+from culti.records import BlockKind, PageExtract, TextBlock
+
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+# page numbers as printed: 12, - 12 -, ·12·, 第12页, p. 12, xii
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–·•.()（）\[\]]*(?:第\s*)?(?:\d{1,4}|[ivxlcIVXLC]{1,6})(?:\s*页)?[\s\-—–·•.()（）\[\]]*$"
+)
+_PAGE_NUMBER_P = re.compile(r"^(?:p\.?|page)\s*\d{1,4}$", re.I)
+_DROP_KINDS = (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.PAGE_NUMBER)
+
+
+def _band(block: TextBlock, page_height: float, share: float) -> str | None:
+    y0, y1 = block.bbox_pt[1], block.bbox_pt[3]
+    if y1 <= page_height * share:
+        return "top"
+    if y0 >= page_height * (1.0 - share):
+        return "bottom"
+    return None
+
+
+def running_key(text: str) -> str:
+    """Given block text, return its repetition key: NFKC, no spaces, digits folded to '#'."""
+    text = unicodedata.normalize("NFKC", text)
+    return _DIGITS.sub("#", _SPACE.sub("", text))
+
+
+def is_page_number(text: str) -> bool:
+    """Given block text, return whether it is only a page number."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    return bool(t) and bool(_PAGE_NUMBER.match(t) or _PAGE_NUMBER_P.match(t))
+
+
+def learn_running(pages: Sequence[PageExtract], config: AlignConfig) -> frozenset[tuple[str, str]]:
+    """Given a book's pages, return the (band, key) pairs that repeat as headers or footers."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for page in pages:
+        seen = set()
+        for b in page.blocks:
+            band = _band(b, page.height_pt, config.header_band)
+            if band and len(b.text.strip()) <= 60:
+                seen.add((band, running_key(b.text)))
+        counts.update(seen)
+    need = max(config.header_min_pages, int(round(config.header_min_share * len(pages))))
+    return frozenset(k for k, n in counts.items() if n >= need and k[1])
+
+
+def is_running(block: TextBlock, page: PageExtract, running: frozenset[tuple[str, str]],
+               config: AlignConfig) -> bool:
+    """Given a block, return whether it is a header, footer or page number to drop."""
+    if block.kind in _DROP_KINDS:
+        return True
+    band = _band(block, page.height_pt, config.header_band)
+    if band is None:
+        return False
+    if is_page_number(block.text):
+        return True
+    return (band, running_key(block.text)) in running

@@ -1,0 +1,231 @@
+"""Pairing figures with captions: one assignment problem per page, then facing-page plates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from align.captions import Caption, PageCaptions, SubCaptionBlock
+from align.config import AlignConfig
+from align.geometry import box_gap, h_overlap, height, union, union_all, v_overlap, width
+from culti.records import BBox, Figure, PageExtract
+
+INFEASIBLE = 1e6
+NO_CAPTION_COST = 1.0  # a figure stays uncaptioned rather than take a caption costing more
+SUB_GAP_PT = 40.0
+GROUP_GAP_PT = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A figure, or a composite of sub-figures that share one main caption."""
+
+    page: int
+    figures: tuple[Figure, ...]
+    subcaptions: tuple[SubCaptionBlock | None, ...]  # one per figure in a composite
+    bbox: BBox
+
+    @property
+    def composite(self) -> bool:
+        return any(s is not None for s in self.subcaptions)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    unit: Unit
+    caption: Caption
+    cost: float
+    relation: str  # below|above|left|right|overlap|facing-page
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairingResult:
+    matches: tuple[Match, ...]
+    lonely_units: tuple[Unit, ...]  # no caption
+    orphan_captions: tuple[Caption, ...]  # no figure
+
+
+def relation(fig: BBox, cap: BBox, tol: float = 6.0) -> tuple[str, float]:
+    """Given a figure box and a caption box, return where the caption sits and the gap in points."""
+    if cap[1] >= fig[3] - tol:
+        return "below", max(0.0, cap[1] - fig[3])
+    if cap[3] <= fig[1] + tol:
+        return "above", max(0.0, fig[1] - cap[3])
+    if cap[0] >= fig[2] - tol:
+        return "right", max(0.0, cap[0] - fig[2])
+    if cap[2] <= fig[0] + tol:
+        return "left", max(0.0, fig[0] - cap[2])
+    return "overlap", 0.0
+
+
+def geometry_cost(fig: BBox, cap: BBox, max_gap: float) -> tuple[float, str]:
+    """Given a figure and a caption box, return the pairing cost (0 best) and the relation."""
+    rel, gap = relation(fig, cap)
+    if gap > max_gap:
+        return INFEASIBLE, rel
+    dist = 0.6 * gap / max_gap
+    if rel in ("below", "above"):
+        misalign = 1.0 - h_overlap(fig, cap) / width(cap)
+        centre = abs((cap[0] + cap[2]) - (fig[0] + fig[2])) / 2 / width(fig)
+        return dist + 0.8 * misalign + 0.2 * min(centre, 1.0) + (0.05 if rel == "above" else 0.0), rel
+    if rel in ("left", "right"):
+        misalign = 1.0 - v_overlap(fig, cap) / height(cap)
+        return dist + 0.8 * misalign + 0.15, rel
+    return 0.5, rel  # caption printed over the plate (scan crop took it in)
+
+
+def _blocked(a: BBox, b: BBox, others: Sequence[BBox]) -> bool:
+    """Given two boxes, return whether another figure sits in the corridor between them."""
+    corridor = union(a, b)
+    for o in others:
+        inter = h_overlap(corridor, o) * v_overlap(corridor, o)
+        if inter > 0.3 * width(o) * height(o):
+            return True
+    return False
+
+
+def caption_cost(unit: Unit, cap: Caption, others: Sequence[BBox], config: AlignConfig
+                 ) -> tuple[float, str]:
+    """Given a unit and a caption on its page, return the cost from geometry and typography."""
+    cost, rel = geometry_cost(unit.bbox, cap.bbox, config.max_caption_gap_pt)
+    if cost >= INFEASIBLE:
+        return cost, rel
+    if _blocked(unit.bbox, cap.bbox, others):
+        cost += 1.5
+    if not cap.labelled:
+        cost += 0.25
+    if "layout:figure_caption" in cap.evidence:
+        cost -= 0.05
+    if "font-smaller" in cap.evidence:
+        cost -= 0.03
+    if cap.sub_label and not unit.composite:
+        cost -= 0.02  # 图3-5(a) printed under its own image
+    return max(cost, 0.0), rel
+
+
+def _units(page: PageExtract, pc: PageCaptions) -> list[Unit]:
+    """Given a page, return its units: sub-captioned figures grouped into composites."""
+    figs = list(page.figures)
+    if not figs:
+        return []
+    sub_of: dict[int, SubCaptionBlock] = {}
+    if pc.subcaptions:
+        cost = np.full((len(figs), len(pc.subcaptions)), INFEASIBLE)
+        for i, f in enumerate(figs):
+            for j, s in enumerate(pc.subcaptions):
+                c, rel = geometry_cost(f.bbox_pt, s.bbox, SUB_GAP_PT)
+                if rel in ("below", "above", "left", "right") and c < 0.6:
+                    cost[i, j] = c
+        rows, cols = linear_sum_assignment(cost)
+        for i, j in zip(rows, cols, strict=True):
+            if cost[i, j] < INFEASIBLE:
+                sub_of[i] = pc.subcaptions[j]
+    # group sub-captioned figures lying close together into one composite (union-find)
+    parent = list(range(len(figs)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    members = sorted(sub_of)
+    for a in members:
+        for b in members:
+            if a < b:
+                ba = union(figs[a].bbox_pt, sub_of[a].bbox)
+                bb = union(figs[b].bbox_pt, sub_of[b].bbox)
+                if box_gap(ba, bb) <= GROUP_GAP_PT:
+                    parent[find(b)] = find(a)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(figs)):
+        groups.setdefault(find(i) if i in sub_of else -1 - i, []).append(i)
+    units = []
+    for idx in sorted(groups.values(), key=lambda g: g[0]):
+        boxes = [figs[i].bbox_pt for i in idx] + [sub_of[i].bbox for i in idx if i in sub_of]
+        units.append(Unit(page.page, tuple(figs[i] for i in idx),
+                          tuple(sub_of.get(i) for i in idx), union_all(boxes)))
+    return units
+
+
+def _assign_page(units: list[Unit], caps: Sequence[Caption], config: AlignConfig
+                 ) -> tuple[list[Match], list[Unit], list[Caption]]:
+    if not units or not caps:
+        return [], list(units), list(caps)
+    n, m = len(units), len(caps)
+    cost = np.full((n, m + n), INFEASIBLE)
+    cost[:, m:] = NO_CAPTION_COST
+    rels: dict[tuple[int, int], str] = {}
+    for i, u in enumerate(units):
+        others = [f.bbox_pt for v in units if v is not u for f in v.figures]
+        for j, c in enumerate(caps):
+            cost[i, j], rels[i, j] = caption_cost(u, c, others, config)
+    rows, cols = linear_sum_assignment(cost)
+    matches, lonely, taken = [], [], set()
+    for i, j in zip(rows, cols, strict=True):
+        if j < m and cost[i, j] < NO_CAPTION_COST:
+            ev = (rels[i, j], f"assignment-cost={cost[i, j]:.2f}")
+            matches.append(Match(units[i], caps[j], float(cost[i, j]), rels[i, j], ev))
+            taken.add(j)
+        else:
+            lonely.append(units[i])
+    return matches, lonely, [c for j, c in enumerate(caps) if j not in taken]
+
+
+def _facing_page(lonely: list[Unit], orphans: list[Caption]
+                 ) -> tuple[list[Match], list[Unit], list[Caption]]:
+    """Pair a captionless plate with a figureless caption on the page before or after it."""
+    if not lonely or not orphans:
+        return [], lonely, orphans
+    lonely_pages = {u.page for u in lonely}
+    orphan_pages = {c.page for c in orphans}
+    cost = np.full((len(lonely), len(orphans) + len(lonely)), INFEASIBLE)
+    cost[:, len(orphans):] = NO_CAPTION_COST
+    for i, u in enumerate(lonely):
+        if u.page in orphan_pages:
+            continue  # a caption left on the plate's own page did not fit it: not a facing plate
+        for j, c in enumerate(orphans):
+            if abs(c.page - u.page) != 1 or c.page in lonely_pages:
+                continue
+            # the spread partner (even page faces the next odd one) is the likelier side
+            partner = u.page + 1 if u.page % 2 == 0 else u.page - 1
+            cost[i, j] = (0.3 if c.page == partner else 0.4) + (0.0 if c.labelled else 0.25)
+            cost[i, j] += 0.02 * abs(_rank(u, lonely) - _rank(c, orphans))
+    rows, cols = linear_sum_assignment(cost)
+    matches, still, taken = [], [], set()
+    for i, j in zip(rows, cols, strict=True):
+        if j < len(orphans) and cost[i, j] < NO_CAPTION_COST:
+            ev = ("facing-page", f"assignment-cost={cost[i, j]:.2f}")
+            matches.append(Match(lonely[i], orphans[j], float(cost[i, j]), "facing-page", ev))
+            taken.add(j)
+        else:
+            still.append(lonely[i])
+    return matches, still, [c for j, c in enumerate(orphans) if j not in taken]
+
+
+def _rank(item: Unit | Caption, items: Sequence[Unit | Caption]) -> int:
+    same = [x for x in items if x.page == item.page]
+    return same.index(item)
+
+
+def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], config: AlignConfig
+              ) -> PairingResult:
+    """Given a book's pages and their captions, return matches, captionless units and orphans."""
+    matches: list[Match] = []
+    lonely: list[Unit] = []
+    orphans: list[Caption] = []
+    for p in pages:
+        pc = found.get(p.page, PageCaptions((), (), frozenset()))
+        mt, lo, orph = _assign_page(_units(p, pc), pc.captions, config)
+        matches += mt
+        lonely += lo
+        orphans += orph
+    if config.facing_pages:
+        mt, lonely, orphans = _facing_page(lonely, orphans)
+        matches += mt
+    matches.sort(key=lambda m: (m.unit.page, m.unit.figures[0].index))
+    return PairingResult(tuple(matches), tuple(lonely), tuple(orphans))

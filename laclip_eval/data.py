@@ -1,0 +1,99 @@
+"""Read one split of a culti dataset folder (the Parquet contract) into a retrieval gallery."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from laclip_eval.config import EvalConfigError
+
+SPLITS = ("train", "validation", "test")
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Unique images and unique texts of one split; rows link them (several texts per image and
+    several images per text are both possible, e.g. one image printed twice with two captions)."""
+
+    name: str
+    image_ids: tuple[str, ...]  # the first row id that carried each unique image
+    images: tuple[bytes, ...]  # original encoded bytes
+    texts: tuple[str, ...]
+    pairs: tuple[tuple[int, int], ...]  # (text index, image index), one per row
+    fingerprint: str  # sha256 over ids, image bytes and texts: the cache key for this split
+
+    @property
+    def n_images(self) -> int:
+        return len(self.images)
+
+    @property
+    def n_texts(self) -> int:
+        return len(self.texts)
+
+    def positives(self) -> np.ndarray:
+        """Return the texts x images boolean matrix of true pairs."""
+        mask = np.zeros((self.n_texts, self.n_images), dtype=bool)
+        for t, i in self.pairs:
+            mask[t, i] = True
+        return mask
+
+
+def read_split(data_dir: Path, split: str, text_field: str = "text") -> Split:
+    """Given a dataset folder and a split name, return its unique images, texts and true pairs."""
+    import pyarrow.parquet as pq
+
+    path = Path(data_dir) / f"{split}.parquet"
+    if not path.is_file():
+        raise EvalConfigError(f"{path} not found: run `culti dataset --out {data_dir}` first")
+    try:
+        table = pq.read_table(path, columns=["id", "image", text_field])
+    except (KeyError, ValueError, OSError) as err:
+        raise EvalConfigError(f"{path}: not a culti split (needs columns id, image, {text_field}): {err}") from err
+    ids = table.column("id").to_pylist()
+    images = table.column("image").to_pylist()
+    texts = table.column(text_field).to_pylist()
+    image_index: dict[bytes, int] = {}  # by content hash: the same picture twice is one gallery item
+    text_index: dict[str, int] = {}
+    out_ids: list[str] = []
+    out_images: list[bytes] = []
+    out_texts: list[str] = []
+    pairs: set[tuple[int, int]] = set()
+    digest = hashlib.sha256()
+    for row_id, image, text in zip(ids, images, texts, strict=True):
+        data = (image or {}).get("bytes")
+        text = (text or "").strip()
+        if not data or not text:
+            raise EvalConfigError(
+                f"{path}: row {row_id} has no image bytes or no {text_field}: rebuild the dataset "
+                "(rows without either belong in rejects.parquet)"
+            )
+        key = hashlib.sha256(data).digest()
+        if key not in image_index:
+            image_index[key] = len(out_images)
+            out_images.append(data)
+            out_ids.append(str(row_id))
+        if text not in text_index:
+            text_index[text] = len(out_texts)
+            out_texts.append(text)
+        pairs.add((text_index[text], image_index[key]))
+        digest.update(f"{row_id}\0{key.hex()}\0{text}\n".encode())
+    return Split(split, tuple(out_ids), tuple(out_images), tuple(out_texts),
+                 tuple(sorted(pairs)), digest.hexdigest())
+
+
+def decode_image(data: bytes):
+    """Given encoded image bytes, return an RGB PIL image; transparency is flattened onto white."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGB", rgba.size, (255, 255, 255))
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+        return canvas
+    return image.convert("RGB")

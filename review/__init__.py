@@ -1,0 +1,23 @@
+"""The curator's review: a static HTML report of a dataset folder, and the corrections it exports."""
+
+from review.corrections import (
+    Action,
+    Correction,
+    CorrectionError,
+    apply_corrections,
+    load_corrections,
+    parse_corrections,
+)
+from review.report import write_report
+from review.thumbs import ThumbConfig
+
+__all__ = [
+    "Action",
+    "Correction",
+    "CorrectionError",
+    "ThumbConfig",
+    "apply_corrections",
+    "load_corrections",
+    "parse_corrections",
+    "write_report",
+]
