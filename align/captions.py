@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from align.geometry import h_overlap, union, v_overlap
-from align.labels import parse_caption, parse_subcaption
+from align.labels import CaptionParse, SubCaption, parse_caption, parse_subcaption
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 40
@@ -61,7 +61,8 @@ class PageCaptions:
 def body_font_size(pages: Sequence[PageExtract]) -> float | None:
     """Given a book's pages, return the median font size of its text blocks, weighted by length."""
     sizes = [b.font_size for p in pages for b in p.blocks
-             if b.font_size and b.kind == BlockKind.TEXT for _ in range(min(len(b.text), 200))]
+             if b.font_size and b.kind == BlockKind.TEXT and len(b.text.strip()) >= 15
+             and parse_caption(b.text) is None for _ in range(min(len(b.text), 200))]
     return statistics.median(sizes) if sizes else None
 
 
@@ -112,6 +113,14 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
     for i, b in enumerate(blocks):
         if i in drop or i in used:
             continue
+        pieces = split_caption_lines(b)
+        if len(pieces) > 1:  # one block holding two captions, e.g. side-by-side figures
+            used.add(i)
+            for text, bbox in pieces:
+                parsed = parse_caption(text)
+                captions.append(_caption(page.page, i, (i,), bbox, parsed, parsed.title, {b.origin},
+                                         ["label-regex", "split-block"] + _typography(b, body_font)))
+            continue
         parsed = parse_caption(b.text)
         if parsed is not None:
             ids, bbox, title = [i], b.bbox_pt, parsed.title
@@ -127,19 +136,13 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                     evidence.append("title-joined")
             evidence += _typography(b, body_font)
             used.update(ids)
-            captions.append(Caption(
-                page=page.page, order=i, block_ids=tuple(ids), bbox=bbox,
-                printed_label=parsed.printed_label, label=parsed.label,
-                base_label=parsed.base_label, sub_label=parsed.sub_label, title=title,
-                rest=parsed.rest,
-                origin=TextOrigin.OCR if TextOrigin.OCR in origins else TextOrigin.PDF,
-                evidence=tuple(evidence),
-            ))
+            captions.append(_caption(page.page, i, tuple(ids), bbox, parsed, title, origins, evidence))
             continue
-        sub = parse_subcaption(b.text)
-        if sub is not None and _near_figure(b.bbox_pt, page, 40.0):
+        sub_pieces = _subcaption_pieces(b) if _near_figure(b.bbox_pt, page, 40.0) else []
+        if sub_pieces:
             used.add(i)
-            subs.append(SubCaptionBlock(page.page, i, b.bbox_pt, sub.sub_label, sub.title))
+            subs += [SubCaptionBlock(page.page, i, bbox, sc.sub_label, sc.title)
+                     for sc, bbox in sub_pieces]
             continue
         if _unlabelled_caption(b, page, body_font):
             used.add(i)
@@ -149,6 +152,75 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                 origin=b.origin, evidence=("unlabelled",) + tuple(_typography(b, body_font)),
             ))
     return PageCaptions(tuple(captions), tuple(subs), frozenset(used))
+
+
+def _caption(page: int, order: int, ids: tuple[int, ...], bbox: BBox, parsed: CaptionParse,
+             title: str, origins: set[TextOrigin], evidence: list[str]) -> Caption:
+    return Caption(
+        page=page, order=order, block_ids=ids, bbox=bbox, printed_label=parsed.printed_label,
+        label=parsed.label, base_label=parsed.base_label, sub_label=parsed.sub_label, title=title,
+        rest=parsed.rest, origin=TextOrigin.OCR if TextOrigin.OCR in origins else TextOrigin.PDF,
+        evidence=tuple(evidence),
+    )
+
+
+def _text_width(text: str, size: float) -> float:
+    return sum(size * (0.55 if ch.isascii() else 1.0) for ch in text)
+
+
+def split_caption_lines(b: TextBlock) -> list[tuple[str, BBox]]:
+    """Given a block whose lines start two or more captions, return each caption with its box.
+
+    Line boxes are not in a TextBlock, so they are estimated: lines that fit side by side in one
+    row are spread left to right (first flush left, last flush right), else stacked evenly.
+    """
+    lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
+    groups: list[str] = []
+    for ln in lines:
+        if parse_caption(ln) is not None:
+            groups.append(ln)
+        elif groups:
+            groups[-1] += "\n" + ln
+        else:
+            return []
+    if len(groups) < 2:
+        return []
+    return _place_lines(b, groups, len(lines))
+
+
+def _place_lines(b: TextBlock, groups: list[str], n_lines: int) -> list[tuple[str, BBox]]:
+    """Estimate each group's box: side by side in one row when they fit, else stacked."""
+    x0, y0, x1, y1 = b.bbox_pt
+    size = b.font_size or (y1 - y0) / n_lines * 0.85
+    widths = [max(_text_width(g.split("\n")[0], size), 1.0) for g in groups]
+    one_row = (y1 - y0) < 1.8 * size and sum(widths) <= (x1 - x0) * 1.05
+    out = []
+    if one_row:
+        free = max(0.0, (x1 - x0) - sum(widths)) / (len(groups) - 1)
+        x = x0
+        for g, w in zip(groups, widths, strict=True):
+            out.append((g, (x, y0, min(x + w, x1), y1)))
+            x += w + free
+        return out
+    step = (y1 - y0) / n_lines
+    row = 0
+    for g in groups:
+        n = g.count("\n") + 1
+        out.append((g, (x0, y0 + row * step, x1, y0 + (row + n) * step)))
+        row += n
+    return out
+
+
+def _subcaption_pieces(b: TextBlock) -> list[tuple[SubCaption, BBox]]:
+    """A block of one or more sub-captions ("(a) 正面", "甲 全貌\n乙 局部"), each with its box."""
+    lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
+    parsed = [parse_subcaption(ln, loose=True) for ln in lines]
+    if not lines or any(p is None for p in parsed):
+        return []
+    if len(lines) == 1:
+        return [(parsed[0], b.bbox_pt)]
+    boxes = _place_lines(b, lines, len(lines))
+    return [(sc, bbox) for sc, (_, bbox) in zip(parsed, boxes, strict=True)]
 
 
 def _typography(b: TextBlock, body_font: float | None) -> list[str]:

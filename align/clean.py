@@ -12,6 +12,8 @@ _CJK_RE = re.compile(f"[{CJK}]")
 # spaces OCR puts between CJK characters, or between CJK and its punctuation or digits
 _SPACE_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \t]+(?=[{CJK}{CJK_PUNCT}0-9])")
 _SPACE_CJK_AFTER_DIGIT = re.compile(f"(?<=[0-9])[ \t]+(?=[{CJK}{CJK_PUNCT}])")
+# a number OCR spread out between CJK characters: 第1 5 9 窟 -> 第159窟
+_CJK_NUMBER = re.compile(f"(?<=[{CJK}])\\s*\\d+(?:\\s+\\d+)+\\s*(?=[{CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t\u00a0]+")
 _TERMINAL = "。！？!?；;”」』…"
 _TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
@@ -81,6 +83,7 @@ def _paren_inner(text: str, i: int) -> str | None:
 def remove_cjk_spaces(text: str) -> str:
     """Given a line, return it without the spaces OCR puts between CJK characters."""
     text = _MULTI_SPACE.sub(" ", text)
+    text = _CJK_NUMBER.sub(lambda m: re.sub(r"\s+", "", m.group(0)), text)
     for _ in range(2):  # overlapping matches ("团 窠 对") need a second pass
         text = _SPACE_CJK.sub("", text)
         text = _SPACE_CJK_AFTER_DIGIT.sub("", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
@@ -34,11 +34,11 @@ class _Body:
 
 def is_heading(b: TextBlock, body_font: float | None) -> bool:
     """Given a block, return whether it is a section heading (a hard stop for descriptions)."""
-    if b.kind == BlockKind.TITLE:
-        return True
     text = b.text.strip()
+    if b.kind == BlockKind.TITLE and len(text) <= 40 and text.count("\n") <= 1:
+        return True  # the layout model also calls whole paragraphs "title" now and then
     big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font)
-    return big and len(text) <= 30 and not ends_sentence(text)
+    return big and len(text) <= 30 and not any(ch in text for ch in "，。；,;")
 
 
 def _anchors(m: Match, page: int) -> list[BBox]:
@@ -65,12 +65,15 @@ def _owner(b: TextBlock, matches: Sequence[tuple[int, Match]], page: PageExtract
             if bb[1] < a[3] - TOL_PT:
                 continue
             ov = h_overlap(a, bb)
-            if ov < 0.3 * min(width(a), width(bb)):
+            strong = ov >= 0.3 * min(width(a), width(bb))
+            # a short first line set off to one side ("清代织锦，故宫博物院藏。") still belongs
+            near = ov > 0 and bb[1] - a[3] <= 3 * _line_height(b)
+            if not (strong or near):
                 continue
             blockers = [f.bbox_pt for f in page.figures if f.index not in own] + list(stops)
             if any(_between(a[3], bb[1], bb, s) for s in blockers if s != a):
                 continue
-            key = (bb[1] - a[3], -ov)
+            key = (0 if strong else 1, bb[1] - a[3], -ov)
             if best_key is None or key < best_key:
                 best, best_key = k, key
     return best
@@ -111,7 +114,7 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
                 leading.setdefault(p.page, []).append(body)
             else:
                 last_owner[p.page] = None  # prose after the last description
-    owned = {k: _cut_at_other_figure(v, matches[k]) for k, v in owned.items()}
+    owned = {k: _cut_run(v, matches[k]) for k, v in owned.items()}
     _carry_over(owned, leading, last_owner, matches)
     out = []
     for k, m in enumerate(matches):
@@ -130,22 +133,48 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
     return out
 
 
-def _others(m: Match, matches: Sequence[Match]) -> list[str]:
-    mine = m.caption.label
-    return [o.caption.label for o in matches
-            if o.caption.label and not label_match(o.caption.label, mine)]
+def _line_height(b: TextBlock) -> float:
+    return (b.bbox_pt[3] - b.bbox_pt[1]) / (b.text.strip().count("\n") + 1)
 
 
-def _cut_at_other_figure(blocks: list[_Body], m: Match) -> list[_Body]:
-    """Stop at the first block that refers only to other figures: it begins their story."""
-    mine = m.caption.label
-    out = []
+def _cut_run(blocks: list[_Body], m: Match) -> list[_Body]:
+    """Keep the description's run: stop at body prose that cites a figure (如图3-2所示, 见图3-4),
+    at a change of type size in a text layer, or at a paragraph gap much wider than the first."""
+    out: list[_Body] = []
+    first_gap = None
     for b in blocks:
-        refs = find_references(b.block.text)
-        if refs and mine and not any(label_match(r, mine) for r in refs) and out:
-            break
+        if out:
+            prev = out[-1].block
+            if find_references(b.block.text):
+                head = _before_first_reference(b.block.text)
+                if head:  # the description's tail shares a block with the prose after it
+                    out.append(_Body(b.page, b.pos, replace(b.block, text=head)))
+                break  # a description does not cite figures; the running text does
+            same_page = out[-1].page == b.page
+            if same_page and _size_changed(prev, b.block):
+                break
+            gap = b.block.bbox_pt[1] - prev.bbox_pt[3]
+            if same_page and first_gap is not None and gap > max(2.5 * first_gap, _line_height(prev)):
+                break
+        elif b.page == m.caption.page:
+            first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
         out.append(b)
     return out
+
+
+def _before_first_reference(text: str) -> str:
+    out = ""
+    for sentence in _SENTENCE.findall(text):
+        if find_references(sentence):
+            break
+        out += sentence
+    return out.strip()
+
+
+def _size_changed(a: TextBlock, b: TextBlock) -> bool:
+    if a.origin != TextOrigin.PDF or b.origin != TextOrigin.PDF or not a.font_size or not b.font_size:
+        return False  # OCR size estimates are too noisy to cut on
+    return abs(a.font_size - b.font_size) > 0.08 * max(a.font_size, b.font_size)
 
 
 def _carry_over(owned: dict[int, list[_Body]], leading: dict[int, list[_Body]],
@@ -170,7 +199,6 @@ def _from_references(m: Match, bodies: Sequence[_Body], matches: Sequence[Match]
                      ) -> tuple[str, _Body] | None:
     """Body sentences that refer to the figure's label (如图3-2所示...), nearest page first."""
     mine = m.caption.label
-    others = _others(m, matches)
     hits = [b for b in bodies if any(label_match(r, mine) for r in find_references(b.block.text))]
     if not hits:
         return None
@@ -181,9 +209,8 @@ def _from_references(m: Match, bodies: Sequence[_Body], matches: Sequence[Match]
         refs = find_references(s)
         if any(label_match(r, mine) for r in refs):
             taking = True
-        elif refs and any(r in others or r.split("(")[0] in others for r in refs):
-            if taking:
-                break
+        elif refs and taking:
+            break  # a sentence about another figure ends this one's
         if taking:
             picked.append(s.strip())
     return ("".join(picked), hits[0]) if picked else None

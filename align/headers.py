@@ -58,11 +58,19 @@ def learn_running(pages: Sequence[PageExtract], config: AlignConfig) -> frozense
 def is_running(block: TextBlock, page: PageExtract, running: frozenset[tuple[str, str]],
                config: AlignConfig) -> bool:
     """Given a block, return whether it is a header, footer or page number to drop."""
-    if block.kind in _DROP_KINDS:
-        return True
+    if block.kind == BlockKind.PAGE_NUMBER or (
+        block.kind in _DROP_KINDS and _looks_like_running_title(block.text)
+    ):
+        return True  # extract's band guess, kept only for text that cannot be a description
     band = _band(block, page.height_pt, config.header_band)
-    if band is None:
+    if band is None and block.kind not in _DROP_KINDS:
         return False
     if is_page_number(block.text):
         return True
-    return (band, running_key(block.text)) in running
+    key = running_key(block.text)
+    return any((b, key) in running for b in (("top", "bottom") if band is None else (band,)))
+
+
+def _looks_like_running_title(text: str) -> bool:
+    t = text.strip()
+    return len(t) <= 24 and not any(ch in t for ch in "，。；！？,;!?")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from align.clean import strip_edge_noise, t2s
 
 _PREFIX = r"(?P<prefix>[图圖]\s?版|插\s?[图圖]|彩\s?[图圖]|[图圖]|Fig\.?|FIG\.?|Plate|PLATE)"
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_NUM = "一二三四五六七八九十百千零〇两"
 # arabic numbers tolerate OCR spaces inside ("3 - 1 4") and every dash and dot we have met
 _SEP = r"[-‐‑‒–—―－﹣.．·・_]"
 _ARABIC = rf"\d(?:\s?\d)*(?:\s*{_SEP}\s*\d(?:\s?\d)*)*"
@@ -25,6 +25,7 @@ _STANDALONE_SUB_RE = re.compile(
     r"\s*[：:、.．]?\s*(?P<rest>.*)$",
     re.S,
 )
+_LOOSE_SUB_RE = re.compile(r"^(?P<sub>)(?P<subcn>[甲乙丙丁戊己庚辛])\s*(?P<rest>[^\d，。,]{1,7})$")
 # words that turn a leading label into a reference: 图3-2所示, 图3-2中可见, 图版五为...
 _REF_FOLLOW = ("所示", "中", "为", "是", "可见", "的", "和", "与", "及", "、", "，", ",", "。", "即", "左", "右", "上", "下")
 _CAPTION_SEPS = " \t:：.．、,，-—_|"
@@ -115,7 +116,8 @@ def parse_caption(text: str) -> CaptionParse | None:
         title = _clean_title(more.pop(0))  # OCR put the title on the line under the label
     rest = "\n".join(more).strip()
     number_part = re.sub(r"\s+", "", norm[m.end("prefix") : m.start("rest")])
-    printed = _norm_prefix(m.group("prefix")) + number_part
+    prefix = re.sub(r"\s+", "", m.group("prefix"))
+    printed = prefix + (" " if prefix[-1].isascii() else "") + number_part  # as printed, pre-t2s
     return CaptionParse(label=label, title=title, sub_label=sub, base_label=base, rest=rest,
                         printed_label=printed)
 
@@ -130,12 +132,17 @@ def _clean_title(text: str) -> str:
     return strip_edge_noise(text)
 
 
-def parse_subcaption(text: str) -> SubCaption | None:
-    """Given a short block, return its sub-label and title when it is "(a) ..." or "（甲）...", else None."""
+def parse_subcaption(text: str, loose: bool = False) -> SubCaption | None:
+    """Given a short block, return its sub-label and title when it is "(a) ..." or "（甲）...", else None.
+
+    loose: also "甲全貌" (OCR lost the space), for very short blocks next to a figure.
+    """
     norm = unicodedata.normalize("NFKC", text).strip()
     if len(norm) > 30 or "\n" in norm.strip():
         return None
     m = _STANDALONE_SUB_RE.match(norm)
+    if not m and loose and len(norm) <= 8:
+        m = _LOOSE_SUB_RE.match(norm)
     if not m:
         return None
     sub = m.group("sub") or m.group("subcn")

@@ -116,6 +116,8 @@ def _units(page: PageExtract, pc: PageCaptions) -> list[Unit]:
     if pc.subcaptions:
         cost = np.full((len(figs), len(pc.subcaptions)), INFEASIBLE)
         for i, f in enumerate(figs):
+            if _holds_several(f.bbox_pt, pc.subcaptions):
+                continue  # one image of the whole composite: its sub-captions name parts of it
             for j, s in enumerate(pc.subcaptions):
                 c, rel = geometry_cost(f.bbox_pt, s.bbox, SUB_GAP_PT)
                 if rel in ("below", "above", "left", "right") and c < 0.6:
@@ -150,6 +152,15 @@ def _units(page: PageExtract, pc: PageCaptions) -> list[Unit]:
         units.append(Unit(page.page, tuple(figs[i] for i in idx),
                           tuple(sub_of.get(i) for i in idx), union_all(boxes)))
     return units
+
+
+def _holds_several(fig: BBox, subs: Sequence[SubCaptionBlock]) -> bool:
+    under = 0
+    for s in subs:
+        centre = (s.bbox[0] + s.bbox[2]) / 2
+        rel, gap = relation(fig, s.bbox)
+        under += fig[0] <= centre <= fig[2] and rel in ("below", "above") and gap <= SUB_GAP_PT
+    return under >= 2
 
 
 def _assign_page(units: list[Unit], caps: Sequence[Caption], config: AlignConfig
@@ -207,6 +218,29 @@ def _facing_page(lonely: list[Unit], orphans: list[Caption]
     return matches, still, [c for j, c in enumerate(orphans) if j not in taken]
 
 
+def _far_on_page(lonely: list[Unit], orphans: list[Caption], pages: dict[int, PageExtract],
+                 config: AlignConfig) -> tuple[list[Match], list[Unit], list[Caption]]:
+    """Second chance on one page: a leftover figure and a leftover caption farther than the gap."""
+    out: list[Match] = []
+    still_units: list[Unit] = []
+    still_caps = list(orphans)
+    for page in sorted({u.page for u in lonely}):
+        units = [u for u in lonely if u.page == page]
+        caps = [c for c in still_caps if c.page == page]
+        if not caps:
+            still_units += units
+            continue
+        far = AlignConfig(max_caption_gap_pt=0.35 * pages[page].height_pt)
+        mt, lo, left = _assign_page(units, caps, far)
+        mt = [Match(m.unit, m.caption, min(m.cost + 0.3, 0.99), m.relation, m.evidence + ("far",))
+              for m in mt]
+        out += mt
+        still_units += lo
+        taken = {id(m.caption) for m in mt}
+        still_caps = [c for c in still_caps if id(c) not in taken]
+    return out, still_units, still_caps
+
+
 def _rank(item: Unit | Caption, items: Sequence[Unit | Caption]) -> int:
     same = [x for x in items if x.page == item.page]
     return same.index(item)
@@ -215,6 +249,7 @@ def _rank(item: Unit | Caption, items: Sequence[Unit | Caption]) -> int:
 def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], config: AlignConfig
               ) -> PairingResult:
     """Given a book's pages and their captions, return matches, captionless units and orphans."""
+    by_page = {p.page: p for p in pages}
     matches: list[Match] = []
     lonely: list[Unit] = []
     orphans: list[Caption] = []
@@ -224,6 +259,8 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
         matches += mt
         lonely += lo
         orphans += orph
+    mt, lonely, orphans = _far_on_page(lonely, orphans, by_page, config)
+    matches += mt
     if config.facing_pages:
         mt, lonely, orphans = _facing_page(lonely, orphans)
         matches += mt

@@ -35,7 +35,7 @@ class ExtractConfig:
     vector_min_area_frac: float = 0.02  # a drawing cluster this large is a vector figure
     vector_min_items: int = 3
     # page kind
-    scan_cover_frac: float = 0.6  # an image covering this much of the page may be a scan
+    scan_cover_frac: float = 0.85  # an image covering this much of the page may be a scan
     min_text_chars: int = 20  # fewer real characters than this = no usable text layer
     # scanned pages
     render_dpi: int = 150  # for layout/OCR of pages without a native scan image

@@ -12,7 +12,7 @@ import numpy as np
 from laclip_eval.config import EvalConfig, EvalConfigError
 from laclip_eval.data import Split, read_split
 from laclip_eval.encode import decode_all, encode_texts
-from laclip_eval.finetune import FinetuneResult, finetune
+from laclip_eval.finetune import FinetuneResult, finetune, seed_everything
 from laclip_eval.laclip import Gallery, LaclipParams, build_gallery, encode_global, laclip_scores
 from laclip_eval.metrics import retrieval_metrics
 from laclip_eval.models import (
@@ -53,6 +53,7 @@ def _splits(data_dir: Path, cfg: EvalConfig, need_test: bool) -> tuple[Split, Sp
 
 
 def _train(data_dir: Path, cfg: EvalConfig, train: Split, val: Split, save: Path):
+    seed_everything(cfg.seed)  # the from-scratch initialisation draws from torch's RNG
     model = load_model(cfg.model, cfg.checkpoint, cfg.device)
     size = resolution(cfg.model)
     print(f"fine-tuning {cfg.model} ({count_parameters(model) / 1e6:.1f}M parameters) on "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,8 @@ class EvalConfig:
     alphas: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75)
     crop_scales: tuple[tuple[float, float], ...] = ((0.25, 0.5), (0.5, 0.9))
     encode_batch: int | None = None  # None: 256 on CPU, 1024 on CUDA
-    threads: int = 2
+    threads: int = 2  # torch CPU threads (this project's reference machine has 2 cores)
+    workers: int | None = None  # augmentation processes; None: 0 on CPU, up to 8 on CUDA
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -131,6 +133,12 @@ class EvalConfig:
         if self.batch_size is not None:
             return self.batch_size
         return 128 if self.cuda else 32
+
+    @property
+    def loader_workers(self) -> int:
+        if self.workers is not None:
+            return self.workers
+        return min(8, max(1, (os.cpu_count() or 2) - 1)) if self.cuda else 0
 
     @property
     def encode_batch_size(self) -> int:

@@ -31,7 +31,7 @@ class FinetuneResult:
     seconds: float
 
 
-def _seed(seed: int) -> None:
+def seed_everything(seed: int) -> None:
     import random
 
     import torch
@@ -91,6 +91,35 @@ def contrastive_loss(image_emb, text_emb, logit_scale, same_image, same_text):
     return (loss_i + loss_t) / 2
 
 
+class _Augmented:
+    """Micro-batches of augmented pixels, indexable so a DataLoader's workers can build them."""
+
+    def __init__(self, batches: list, pils: list, augment) -> None:
+        self.batches, self.pils, self.augment = batches, pils, augment
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __getitem__(self, index: int):
+        import torch
+
+        return torch.stack([self.augment(self.pils[i]) for i in self.batches[index][:, 1]])
+
+
+def _pixel_batches(batches: list, pils: list, augment, cfg: EvalConfig, epoch: int):
+    """Yield augmented pixel batches in order: in-process on CPU, from worker processes on CUDA
+    (PIL decoding and resizing would otherwise starve the GPU). Seeded per epoch either way."""
+    import torch
+
+    data = _Augmented(batches, pils, augment)
+    if cfg.loader_workers == 0:
+        return iter(data[i] for i in range(len(data)))
+    generator = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)
+    loader = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=cfg.loader_workers,
+                                         pin_memory=True, generator=generator, prefetch_factor=4)
+    return iter(loader)
+
+
 def validation_mr(model, pils: list, split: Split, size: int, cfg: EvalConfig) -> float | None:
     """Given decoded validation images, return the global-embedding MR (None for an empty split)."""
     if not split.pairs:
@@ -106,7 +135,7 @@ def finetune(model, train: Split, val: Split, size: int, cfg: EvalConfig, log=pr
     weights loaded; return the schedule's log."""
     import torch
 
-    _seed(cfg.seed)
+    seed_everything(cfg.seed)
     start = time.perf_counter()
     train_pils = decode_all(train.images, train.image_ids, max_side=max(2 * size, 128))
     val_pils = decode_all(val.images, val.image_ids)
@@ -128,14 +157,16 @@ def finetune(model, train: Split, val: Split, size: int, cfg: EvalConfig, log=pr
     for epoch in range(1, cfg.n_epochs + 1):
         model.train()
         order = pairs[rng.permutation(len(pairs))]
+        batches = [order[(s * cfg.grad_accum + a) * micro:][:micro]
+                   for s in range(steps_per_epoch) for a in range(cfg.grad_accum)]
+        pixel_batches = _pixel_batches(batches, train_pils, augment, cfg, epoch)
         losses = []
         for s in range(steps_per_epoch):
             opt.zero_grad(set_to_none=True)
             for a in range(cfg.grad_accum):
-                first = (s * cfg.grad_accum + a) * micro
-                batch = order[first:first + micro]
+                batch = batches[s * cfg.grad_accum + a]
                 t_idx, i_idx = torch.from_numpy(batch[:, 0]), torch.from_numpy(batch[:, 1])
-                pixels = torch.stack([augment(train_pils[i]) for i in batch[:, 1]]).to(cfg.device)
+                pixels = next(pixel_batches).to(cfg.device, non_blocking=True)
                 with autocast(cfg.device):
                     img = model.encode_image(pixels)
                     txt = model.encode_text(tokens[t_idx].to(cfg.device))

@@ -1,6 +1,7 @@
 """The curator's review: a static HTML report of a dataset folder, and the corrections it exports."""
 
 from review.corrections import (
+    RESTORED,
     Action,
     Correction,
     CorrectionError,
@@ -12,6 +13,7 @@ from review.report import write_report
 from review.thumbs import ThumbConfig
 
 __all__ = [
+    "RESTORED",
     "Action",
     "Correction",
     "CorrectionError",

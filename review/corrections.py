@@ -29,6 +29,7 @@ from culti.records import (
 SCHEMA_VERSION = 1
 TEXT_FIELDS = ("caption", "title", "label", "text")
 ENTRY_KEYS = frozenset({"id", "action", "note", *TEXT_FIELDS})
+RESTORED = "curator:restore"  # evidence on a restored pair: later dedupe must keep it
 _FIGURE_ID = re.compile(r"^[0-9a-f]{1,16}-p(\d{4,})-f(\d{2,})$")
 
 
@@ -152,6 +153,13 @@ def apply_corrections(
     log: list[dict] = []
     for c in corrections:
         where = _where(c.entry, c.id)
+        if c.action == Action.RESTORE and c.id in pair_at and new_pairs[pair_at[c.id]] is not None:
+            # rejected after this point (dataset dedupe): keep it, marked so the dedupe lets it through
+            pair = new_pairs[pair_at[c.id]]
+            before = {name: getattr(pair, name) for name in c.fields()}
+            new_pairs[pair_at[c.id]] = replace(pair, **c.fields(), evidence=(*pair.evidence, RESTORED))
+            log.append(_log(c, before))
+            continue
         if c.action == Action.RESTORE:
             at = [i for i, r in enumerate(new_rejects) if r is not None and r.item_id == c.id]
             if not at:
@@ -219,7 +227,7 @@ def _restore(reject: Reject, c: Correction, pairs: Sequence[Pair], where: str) -
     return Pair(figure=figure, caption=caption, label=c.label or "", title=c.title or "",
                 text=c.text if c.text is not None else reject.text, text_origin=TextOrigin.PDF,
                 domain=_book_domain(reject.source_sha256, pairs), confidence=1.0,
-                evidence=("curator:restore", f"was:{reject.reason.value}"))
+                evidence=(RESTORED, f"was:{reject.reason.value}"))
 
 
 def _image_size(data: bytes, where: str) -> tuple[int, int]:

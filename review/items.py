@@ -7,6 +7,7 @@ sits in memory whole.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -65,13 +66,19 @@ def _bbox(value: object) -> list[float] | None:
     return [round(float(v), 2) for v in value]
 
 
+def _confidence(value: object) -> float:
+    """A missing or NaN confidence shows as 0, so the low-confidence filter finds it."""
+    conf = float(value) if value is not None else 0.0
+    return round(conf, 3) if math.isfinite(conf) else 0.0
+
+
 def _pair_item(row: dict, split: str, write_crop: CropWriter) -> dict:
     image = _image_bytes(row.get("image"))
     sha = row.get("source_sha256") or ""
     return {
         "kind": "pair", "id": row["id"], "book": book_key(sha, row.get("source")),
         "source": row.get("source") or "", "page": row.get("page"), "split": row.get("split") or split,
-        "conf": round(float(row.get("confidence") if row.get("confidence") is not None else 1.0), 3),
+        "conf": _confidence(row.get("confidence")),
         "caption": row.get("caption") or "", "label": row.get("label") or "",
         "title": row.get("title") or "", "text": row.get("text") or "",
         "domain": row.get("domain") or "", "bbox": _bbox(row.get("bbox")),

@@ -15,7 +15,7 @@ import hashlib
 import html
 import json
 import shutil
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 from review.items import SPLITS, DatasetItems, book_key, read_items
@@ -130,15 +130,6 @@ def _book_pages(data_dir: Path, key: str, book: dict, pairs: list[dict], rejects
     return pages, ""
 
 
-def count_summary(items: DatasetItems) -> dict:
-    """Pairs per split, rejects per reason and books: what the page's header shows unfiltered."""
-    return {
-        "splits": dict(Counter(p["split"] for p in items.pairs)),
-        "reasons": dict(Counter(r["reason"] for r in items.rejects)),
-        "books": len({i["book"] for i in (*items.pairs, *items.rejects)}),
-    }
-
-
 def _index_html(name: str) -> str:
     title = html.escape(f"culti review: {name}")
     return f"""<!doctype html>
@@ -186,6 +177,7 @@ def _index_html(name: str) -> str:
     <code>culti build --out DIR --corrections DIR/review/corrections.json</code>.</p>
   </section>
   <section id="cards" aria-live="polite"></section>
+  <p id="more" class="more" hidden></p>
   <section id="pages-section"><h2>Pages</h2><div id="pages"></div></section>
 </main>
 <script src="data.js" charset="utf-8"></script>

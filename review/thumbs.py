@@ -61,7 +61,7 @@ def write_crop(out_dir: Path, key: str, data: bytes, config: ThumbConfig) -> str
             img.draft("RGB", (config.crop_max_px, config.crop_max_px))  # JPEG: decode at reduced size
             small = _flatten(img)
             small.thumbnail((config.crop_max_px, config.crop_max_px))
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None  # the card says "no preview"; the row itself is already in the Parquet
     name = f"{_safe_name(key)}.jpg"
     small.save(out_dir / name, "JPEG", quality=config.jpeg_quality)

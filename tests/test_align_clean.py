@@ -1,11 +1,11 @@
 """Clean-up rules on real-looking OCR output; running headers learnt from repetition; domain."""
 
 import pytest
-from tests.align_fixtures.build import blk, fig, page_of, running
 
 from align import AlignConfig, clean_text, detect_domain
 from align.headers import is_page_number, is_running, learn_running
-from culti.records import Domain
+from culti.records import BlockKind, Domain
+from tests.align_fixtures.build import blk, fig, page_of, running
 
 
 def test_spaces_between_cjk_removed_latin_kept():
@@ -100,3 +100,13 @@ def test_config_validated():
         AlignConfig(domain="bronze")
     with pytest.raises(ValueError, match="min_confidence"):
         AlignConfig(min_confidence=1.5)
+
+
+def test_extract_footer_guess_does_not_drop_a_description_line():
+    cfg = AlignConfig()
+    line = blk(1, "纹样规整，色彩对比鲜明。", (60, 790, 300, 804), kind=BlockKind.FOOTER)
+    title = blk(1, "中国丝绸纹样图典", (60, 20, 300, 34), kind=BlockKind.HEADER)
+    p = page_of(1, blocks=[title, line])
+    keys = learn_running([p], cfg)
+    assert not is_running(p.blocks[1], p, keys, cfg)
+    assert is_running(p.blocks[0], p, keys, cfg)

@@ -70,7 +70,8 @@ def test_label_on_its_own_line_takes_next_line_as_title():
 
 def test_printed_label_keeps_its_style():
     assert parse_caption("图 3.14 锦").printed_label == "图3.14"
-    assert parse_caption("圖3-14 锦").printed_label == "图3-14"
+    assert parse_caption("圖 3 - 1 4 锦").printed_label == "圖3-14"  # t2s comes later
+    assert parse_caption("Fig.7 silk").printed_label == "Fig. 7"
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,18 @@ def test_far_caption_is_not_taken_and_becomes_orphan():
     assert reasons == ["no_caption", "orphan_caption"]
     orphan = next(r for r in al.rejects if r.reason == RejectReason.ORPHAN_CAPTION)
     assert orphan.caption == "图9-9 远处的标题" and orphan.page == 1 and orphan.bbox_pt
+
+
+def test_two_captions_merged_in_one_block_are_split():
+    # PyMuPDF puts two centred captions on one row into one block
+    p = page_of(1, [fig(1, 0, (60, 100, 290, 300)), fig(1, 1, (305, 100, 535, 300))],
+                [blk(1, "图3-2  蓝地团窠宝花纹锦\n图3-3  绿地缠枝莲纹锦", (112, 306, 478, 317), size=9)])
+    pairs = by_index(align_book([p], CFG))
+    assert (pairs[1, 0].label, pairs[1, 1].label) == ("图3-2", "图3-3")
+    assert "split-block" in pairs[1, 0].evidence
+
+
+def test_far_caption_on_a_plate_page_still_pairs():
+    p = page_of(1, [fig(1, 0, (40, 40, 555, 600))], [cap(1, "图版七 说法图", (230, 760, 365, 774))])
+    pair = align_book([p], CFG).pairs[0]
+    assert pair.label == "图版七" and "far" in pair.evidence and pair.confidence < 0.8

@@ -10,7 +10,7 @@ import pytest
 import laclip_eval
 from laclip_eval.config import EvalConfig, EvalConfigError
 from laclip_eval.data import read_split
-from laclip_eval.finetune import finetune
+from laclip_eval.finetune import finetune, seed_everything
 from laclip_eval.metrics import retrieval_metrics
 from laclip_eval.models import load_model
 from laclip_eval.synthetic import synthetic_rows, write_dataset, write_synthetic_dataset
@@ -26,9 +26,10 @@ def small(tmp_path_factory):
 def test_tiny_finetune_improves_validation_recall(tmp_path):
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # this test calls finetune() directly; the runs below set 2
     data = write_synthetic_dataset(tmp_path / "data", n=200, seed=2)
     cfg = EvalConfig(epochs=8, seed=0)
+    seed_everything(0)
     model = load_model("tiny", None)
     result = finetune(model, read_split(data, "train"), read_split(data, "validation"), 64, cfg, log=lambda _: None)
     initial = result.history[0].val_mr
@@ -37,14 +38,20 @@ def test_tiny_finetune_improves_validation_recall(tmp_path):
     assert best > initial + 15, [h.val_mr for h in result.history]
 
 
-def test_benchmark_json_schema_scores_and_cache(small, tmp_path, capsys):
-    out = tmp_path / "bench"
-    report = laclip_eval.run_benchmark(small, out_dir=out, epochs=2, save_scores=True)
+@pytest.fixture(scope="module")
+def bench(small, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    return out, laclip_eval.run_benchmark(small, out_dir=out, epochs=2, save_scores=True)
+
+
+def test_benchmark_json_schema_and_scores(bench, capsys):
+    out, report = bench
     on_disk = json.loads((out / "benchmark.json").read_text())
     assert on_disk["rows"] == report["rows"]
     assert on_disk["model"] == "tiny" and on_disk["checkpoint"] is None and on_disk["device"] == "cpu"
     assert (on_disk["n_images"], on_disk["n_texts"]) == (20, 20)
     assert set(on_disk["params"]) >= {"K", "tau", "alpha", "crop_scale", "seed"}
+    assert on_disk["params"]["K"] in (2, 4, 8) and on_disk["params"]["selected_on"] == "validation"
     assert set(on_disk["timing"]) >= {"global_images_per_s", "laclip_overhead_ratio", "finetune_seconds"}
     assert on_disk["timing"]["from_cache"] is False and on_disk["timing"]["global_images_per_s"] > 0
     assert [r["method"] for r in on_disk["rows"]] == METHODS
@@ -58,25 +65,32 @@ def test_benchmark_json_schema_scores_and_cache(small, tmp_path, capsys):
         positives[z["pairs"][:, 0], z["pairs"][:, 1]] = True
         for name, key in zip(METHODS, ["global_scores", "laclip_scores"], strict=True):
             row = next(r for r in on_disk["rows"] if r["method"] == name)
-            assert retrieval_metrics(z[key], positives)["MR"] == pytest.approx(row["MR"])
-    table = capsys.readouterr().out
-    assert "| fine-tuned + LACLIP |" in table and "T->I R1" in table and "device: cpu" in table
-    # same seed: same weights, so the gallery comes from the cache and the rows repeat exactly
-    again = laclip_eval.run_benchmark(small, out_dir=out, epochs=2)
-    assert again["rows"] == report["rows"] and again["params"] == report["params"]
-    assert again["timing"]["from_cache"] is True
-    assert list((out / "cache").glob("*.npz"))
+            assert retrieval_metrics(z[key], positives) == {k: row[k] for k in ("t2i", "i2t", "MR")}
 
 
-def test_finetune_checkpoint_is_the_zero_shot_row(small, tmp_path):
-    path = laclip_eval.run_finetune(small, save=tmp_path / "ft.pt", epochs=2)
-    assert path == tmp_path / "ft.pt" and path.is_file()
-    first = laclip_eval.run_benchmark(small, out_dir=tmp_path / "a", epochs=2)
-    with_ckpt = laclip_eval.run_benchmark(small, checkpoint=path, out_dir=tmp_path / "b", epochs=0)
-    assert [r["method"] for r in with_ckpt["rows"]] == ["zero-shot", *METHODS]
-    assert with_ckpt["checkpoint"] == str(path)
+def test_checkpoint_gives_zero_shot_row_and_reuses_the_cache(bench, small):
+    out, first = bench
+    path = out / "finetuned-tiny.pt"
+    again = laclip_eval.run_benchmark(small, checkpoint=path, out_dir=out, epochs=0)
+    assert [r["method"] for r in again["rows"]] == ["zero-shot", *METHODS]
+    assert again["checkpoint"] == str(path)
     # the saved best weights score on test exactly as the in-memory fine-tuned model did
-    assert with_ckpt["rows"][0] == {**first["rows"][0], "method": "zero-shot"}
+    assert again["rows"][0] == {**first["rows"][0], "method": "zero-shot"}
+    assert again["rows"][1:] == first["rows"] and again["params"] == first["params"]
+    assert again["timing"]["from_cache"] is True and list((out / "cache").glob("*.npz"))
+
+
+def test_finetune_is_seeded(bench, small, tmp_path):
+    import torch
+
+    out, _ = bench
+    path = laclip_eval.run_finetune(small, save=tmp_path / "ft.pt", epochs=2)
+    assert path == tmp_path / "ft.pt"
+    mine = torch.load(path, weights_only=False)
+    theirs = torch.load(out / "finetuned-tiny.pt", weights_only=False)
+    assert mine["name"] == "tiny" and set(mine) >= {"epoch", "step", "name", "state_dict"}
+    for key, value in theirs["state_dict"].items():
+        assert torch.equal(value, mine["state_dict"][key]), key
 
 
 def test_shared_images_and_texts_are_multi_positive(tmp_path):

@@ -139,7 +139,6 @@ def test_action_on_the_wrong_kind_of_item(records):
     reject = next(r for r in rejects if r.image)
     no_image = next(r for r in rejects if r.item_id and r.image is None)
     cases = [
-        ({"id": pairs[0].id, "action": "restore"}, "'restore' needs a reject id"),
         ({"id": reject.item_id, "action": "edit", "title": "x"}, "'edit' needs a pair id"),
         ({"id": no_image.item_id, "action": "restore", "caption": "x"}, "has no image"),
     ]
@@ -149,3 +148,15 @@ def test_action_on_the_wrong_kind_of_item(records):
             review.apply_corrections(pairs, rejects, corrections)
         assert f"correction #0 (id '{entry['id']}')" in str(err.value)
 
+
+
+def test_restore_of_a_pair_rejected_later_keeps_it_marked(records):
+    """The page shows dataset-stage rejects (duplicates) whose ids are still pairs where the build applies."""
+    pairs, rejects, known = records
+    corrections = review.parse_corrections({"version": 1, "corrections": [
+        {"id": pairs[4].id, "action": "restore", "title": "狮子纹"}]}, known)
+    new_pairs, new_rejects, log = review.apply_corrections(pairs, rejects, corrections)
+    kept = next(p for p in new_pairs if p.id == pairs[4].id)
+    assert kept.title == "狮子纹" and kept.evidence[-1] == review.RESTORED and kept.caption == pairs[4].caption
+    assert len(new_pairs) == len(pairs) and new_rejects == tuple(rejects)
+    assert log[0]["before"] == {"title": pairs[4].title}

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var D = window.CULTI_DATA;
-  var CHUNK = 150; // cards per animation frame: the page stays responsive on 5,000 cards
+  var CHUNK = 120; // cards per chunk: the first screenful comes at once, even for 5,000 cards
   var STORE = "culti-review:" + D.storage_key;
   var FIELDS = ["caption", "title", "label", "text"];
   var $ = function (id) { return document.getElementById(id); };
@@ -16,7 +16,6 @@
   D.books.forEach(function (b) { bookName[b.key] = b.source; });
   var corrections = loadCorrections();
   var filtered = [];
-  var renderToken = 0;
 
   function keyOf(it) { return it.kind === "pair" ? it.id : it.key; }
 
@@ -84,23 +83,34 @@
       c.appendChild(el("span", null, r + " ")); c.appendChild(el("b", null, reasons[r])); rc.appendChild(c);
     });
   }
+  // Cards go in by chunks: the first at once, the next when the curator scrolls near the end.
+  var more = new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) pump();
+  }, { rootMargin: "1500px 0px" });
+  var done = 0;
+  function pump() {
+    var box = $("cards");
+    var frag = document.createDocumentFragment();
+    var end = Math.min(done + CHUNK, filtered.length);
+    for (; done < end; done++) frag.appendChild(card(filtered[done]));
+    box.appendChild(frag);
+    $("more").hidden = done >= filtered.length;
+    $("more").textContent = (filtered.length - done) + " more cards: scroll to load";
+    document.body.dataset.cards = String(done);
+    // still on screen after this chunk (a tall window): the observer will not fire again by itself
+    if (done < filtered.length) requestAnimationFrame(function () {
+      var r = $("more").getBoundingClientRect();
+      if (r.top < window.innerHeight + 1500) pump();
+    });
+  }
   function render() {
     var f = filters();
     filtered = items.filter(function (it) { return matches(it, f); });
     showCounts();
-    var box = $("cards"); box.textContent = "";
-    document.body.dataset.rendered = "pending";
-    var token = ++renderToken, done = 0;
-    function pump() {
-      if (token !== renderToken) return; // a newer filter change took over
-      var frag = document.createDocumentFragment();
-      var end = Math.min(done + CHUNK, filtered.length);
-      for (; done < end; done++) frag.appendChild(card(filtered[done]));
-      box.appendChild(frag);
-      if (done < filtered.length) requestAnimationFrame(pump);
-      else document.body.dataset.rendered = "done";
-    }
+    $("cards").textContent = "";
+    done = 0;
     pump();
+    document.body.dataset.rendered = "done";
   }
 
   /* ---------- cards ---------- */
@@ -144,7 +154,10 @@
     row.appendChild(el("span", "fname", name === "text" ? "description" : name));
     var v = el("div", "fval", value);
     v.dataset.field = name;
-    if (editable) { v.contentEditable = "plaintext-only"; v.spellcheck = false; }
+    if (editable) {
+      try { v.contentEditable = "plaintext-only"; } catch (e) { v.contentEditable = "true"; } // older Firefox
+      v.spellcheck = false;
+    }
     row.appendChild(v); body.appendChild(row);
     return v;
   }
@@ -328,6 +341,7 @@
       $("books-section").insertBefore(warn, $("books"));
     }
     bookTable(); pagesSection(); saveCorrections(); render();
+    more.observe($("more"));
     window.addEventListener("hashchange", function () { openPage(null); });
     if (location.hash) openPage(null);
   }

@@ -1,0 +1,49 @@
+"""Block repair before caption finding: a caption line buried inside a larger block is cut out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from align.labels import parse_caption
+from culti.records import BlockKind, PageExtract, TextBlock
+
+
+def _caption_line(line: str) -> bool:
+    parsed = parse_caption(line)
+    return parsed is not None and len(line.strip()) <= 40
+
+
+def split_block(b: TextBlock) -> list[TextBlock]:
+    """Given a block, return it cut before and after each caption line it holds past its first.
+
+    OCR layout regions and text-layer blocks sometimes swallow a caption together with the body
+    text above it; line boxes are gone, so each piece gets an even share of the block's height.
+    """
+    lines = b.text.split("\n")
+    cuts = [i for i, ln in enumerate(lines) if i > 0 and _caption_line(ln)]
+    if not cuts or len(lines) < 2:
+        return [b]
+    # a row of side-by-side captions stays whole: captions.split_caption_lines handles it
+    if all(_caption_line(ln) for ln in lines if ln.strip()):
+        return [b]
+    edges = sorted({0, len(lines), *cuts, *(c + 1 for c in cuts)})
+    step = (b.bbox_pt[3] - b.bbox_pt[1]) / len(lines)
+    out = []
+    for a, z in zip(edges, edges[1:], strict=False):
+        text = "\n".join(lines[a:z]).strip()
+        if not text:
+            continue
+        is_cap = z - a == 1 and a in cuts
+        bbox = (b.bbox_pt[0], b.bbox_pt[1] + a * step, b.bbox_pt[2], b.bbox_pt[1] + z * step)
+        kind = BlockKind.CAPTION if is_cap else (BlockKind.TEXT if b.kind == BlockKind.TITLE else b.kind)
+        out.append(replace(b, text=text, bbox_pt=bbox, kind=kind))
+    return out
+
+
+def split_page(page: PageExtract) -> PageExtract:
+    """Given a page, return it with caption lines cut out of the blocks that swallowed them."""
+    blocks = [piece for b in page.blocks for piece in split_block(b)]
+    if len(blocks) == len(page.blocks):
+        return page
+    blocks = [replace(b, index=i) for i, b in enumerate(blocks)]
+    return replace(page, blocks=tuple(blocks))

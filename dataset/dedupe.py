@@ -1,0 +1,136 @@
+"""Rows -> kept rows + duplicate rejects: exact and near-duplicate images, near-duplicate texts.
+
+Near-duplicate texts alone (two different pictures with the same generic description) are not
+dropped: they are returned as group edges so the two rows land in one split. A text twin is dropped
+only when its picture also looks alike (thumbnail cosine >= text_drop_similarity), i.e. the same
+figure that the stricter image test missed (a heavy re-scan).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from culti.records import Reject, RejectReason
+from dataset.config import BuildConfig
+from dataset.features import hamming, pixel_sha256
+from dataset.groups import UnionFind
+from dataset.rows import Ingested, Row, duplicate_reject
+from dataset.spool import ImageSpool
+
+_BLOCK = 1024  # rows per block of the all-pairs thumbnail similarity
+
+
+@dataclass(frozen=True, slots=True)
+class Deduped:
+    keep: tuple[int, ...]  # indices into Ingested.rows, ascending
+    rejects: tuple[Reject, ...]
+    keeper_of: dict[int, int]  # dropped index -> kept index
+    text_edges: tuple[tuple[int, int], ...]  # near-duplicate texts to keep together
+
+
+def _aspect_ok(a: Row, b: Row, tol: float) -> bool:
+    ra, rb = a.width / a.height, b.width / b.height
+    return abs(ra - rb) <= tol * max(ra, rb)
+
+
+def similar_pairs(thumbs: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """Given unit thumbnail vectors (n, d), return (i, j, cosine) with i < j and cosine >= threshold."""
+    found = []
+    for start in range(0, len(thumbs), _BLOCK):
+        sims = thumbs[start:start + _BLOCK] @ thumbs.T
+        for i, j in zip(*np.nonzero(sims >= threshold), strict=True):
+            if start + i < j:
+                found.append((int(start + i), int(j), float(sims[i, j])))
+    return found
+
+
+def image_edges(data: Ingested, config: BuildConfig) -> tuple[list[tuple[int, int, str]], np.ndarray]:
+    """Return near-duplicate image edges (i, j, detail) and the thumbnail matrix."""
+    thumbs = np.stack(data.thumbs) if data.thumbs else np.zeros((0, 768), np.float32)
+    ph = np.array(data.phash, np.uint64)
+    dh = np.array(data.dhash, np.uint64)
+    edges = []
+    for i, j, cos in similar_pairs(thumbs, config.thumb_similarity):
+        dp, dd = int(hamming(ph[i], ph[j])), int(hamming(dh[i], dh[j]))
+        if dp <= config.phash_threshold and dd <= config.dhash_threshold and \
+                _aspect_ok(data.rows[i], data.rows[j], config.aspect_tolerance):
+            edges.append((i, j, f"thumbnail cosine {cos:.3f}, phash {dp}, dhash {dd}"))
+    return edges, thumbs
+
+
+def normalize_text(text: str) -> str:
+    """Given a description, return it NFKC-folded without whitespace and punctuation."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in re.sub(r"\s+", "", text) if not unicodedata.category(ch).startswith("P"))
+
+
+def text_pairs(texts: list[str], config: BuildConfig) -> list[tuple[int, int, float]]:
+    """Given texts, return (i, j, estimated Jaccard) of near-duplicates via MinHash LSH."""
+    lsh = MinHashLSH(threshold=config.minhash_threshold, num_perm=config.minhash_perm)
+    hashes = []
+    k = config.shingle
+    for i, text in enumerate(texts):
+        norm = normalize_text(text)
+        shingles = {norm[s:s + k] for s in range(max(1, len(norm) - k + 1))}
+        m = MinHash(num_perm=config.minhash_perm, seed=1)
+        m.update_batch([s.encode() for s in sorted(shingles)])
+        lsh.insert(str(i), m)
+        hashes.append(m)
+    found = []
+    for i, m in enumerate(hashes):
+        for key in lsh.query(m):
+            j = int(key)
+            if i < j:
+                jac = float(m.jaccard(hashes[j]))
+                if jac >= config.minhash_threshold:
+                    found.append((i, j, jac))
+    return sorted(found)
+
+
+def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
+    """Given ingested rows, return the rows to keep, the dropped rows as rejects and text edges."""
+    rows = data.rows
+    img_edges, thumbs = image_edges(data, config)
+    uf = UnionFind(len(rows))
+    why: dict[tuple[int, int], str] = {}
+    image_linked: set[int] = set()
+    for i, j, detail in img_edges:
+        uf.union(i, j)
+        why[(i, j)] = why[(j, i)] = detail
+        image_linked.update((i, j))
+    text_edges = []
+    for i, j, jac in text_pairs([r.text for r in rows], config):
+        cos = float(thumbs[i] @ thumbs[j])
+        if cos >= config.text_drop_similarity and _aspect_ok(rows[i], rows[j], config.aspect_tolerance):
+            uf.union(i, j)
+            why.setdefault((i, j), f"text Jaccard {jac:.2f}, thumbnail cosine {cos:.3f}")
+            why.setdefault((j, i), why[(i, j)])
+        else:
+            text_edges.append((i, j))
+    keeper_of: dict[int, int] = {}
+    rejects = []
+    for members in uf.groups():
+        if len(members) == 1:
+            continue
+        keeper = min(members, key=lambda m: rows[m].quality)
+        keep_px = pixel_sha256(spool.get(rows[keeper].offset, rows[keeper].length))
+        for m in sorted(members, key=lambda m: rows[m].id):
+            if m == keeper:
+                continue
+            keeper_of[m] = keeper
+            if pixel_sha256(spool.get(rows[m].offset, rows[m].length)) == keep_px:
+                reason, detail = RejectReason.DUPLICATE_IMAGE, "same decoded pixels"
+            elif m in image_linked:
+                reason = RejectReason.NEAR_DUPLICATE_IMAGE
+                detail = why.get((m, keeper), "near-duplicate picture (linked through another copy)")
+            else:
+                reason = RejectReason.NEAR_DUPLICATE_TEXT
+                detail = why.get((m, keeper), "near-duplicate description and picture")
+            rejects.append(duplicate_reject(rows[m], reason, rows[keeper].id, detail))
+    keep = tuple(i for i in range(len(rows)) if i not in keeper_of)
+    return Deduped(keep, tuple(rejects), keeper_of, tuple(text_edges))

@@ -1,0 +1,124 @@
+"""Rows -> Parquet files (HF datasets Image layout) and the atomic swap of a staged build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import culti
+
+_F64_LIST = pa.list_(pa.float64())
+_IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
+
+ROW_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("id", pa.string()), ("image", _IMAGE), ("title", pa.string()), ("caption", pa.string()),
+    ("label", pa.string()), ("text", pa.string()), ("source", pa.string()),
+    ("source_sha256", pa.string()), ("page", pa.int32()), ("bbox", _F64_LIST), ("domain", pa.string()),
+    ("split", pa.string()), ("group_id", pa.string()), ("confidence", pa.float64()),
+    ("text_origin", pa.string()), ("width", pa.int32()), ("height", pa.int32()),
+    ("keywords", pa.list_(pa.string())), ("caption_original", pa.string()),
+    ("text_original", pa.string()), ("evidence", pa.list_(pa.string())),
+    ("figure_origin", pa.string()), ("caption_page", pa.int32()), ("caption_bbox", _F64_LIST),
+    ("text_bbox", _F64_LIST), ("image_sha256", pa.string()),
+]
+REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
+    ("source", pa.string()), ("source_sha256", pa.string()), ("page", pa.int32()), ("bbox", _F64_LIST),
+    ("duplicate_of", pa.string()), ("image", _IMAGE), ("caption", pa.string()), ("text", pa.string()),
+]
+
+
+def _hf_feature(typ: pa.DataType) -> dict:
+    if typ == _IMAGE:
+        return {"_type": "Image"}
+    if pa.types.is_list(typ):
+        # "Sequence" is read by datasets 2.x-5.x alike ("List" only from 4.0)
+        return {"feature": _hf_feature(typ.value_type), "_type": "Sequence"}
+    name = {pa.string(): "string", pa.int32(): "int32", pa.float64(): "float64"}[typ]
+    return {"dtype": name, "_type": "Value"}
+
+
+def schema(fields: Sequence[tuple[str, pa.DataType]], params: dict) -> pa.Schema:
+    """Given columns and build parameters, return the Arrow schema with HF and culti metadata."""
+    features = {name: _hf_feature(typ) for name, typ in fields}
+    meta = {
+        b"huggingface": json.dumps({"info": {"features": features}}, ensure_ascii=False).encode(),
+        b"culti.schema_version": str(culti.SCHEMA_VERSION).encode(),
+        b"culti.version": culti.__version__.encode(),
+        b"culti.build_parameters": json.dumps(params, sort_keys=True).encode(),
+    }
+    return pa.schema([pa.field(n, t) for n, t in fields], metadata=meta)
+
+
+def write_table(path: Path, schema_: pa.Schema, records: Iterable[dict], rows_per_group: int,
+                bytes_per_group: int, zstd_level: int) -> int:
+    """Stream dict records into one Parquet file, a row group per batch; return the row count."""
+    n = 0
+    with pq.ParquetWriter(path, schema_, compression="zstd", compression_level=zstd_level,
+                          write_statistics=True, use_dictionary=True) as writer:
+        batch: list[dict] = []
+        size = 0
+        for record in records:
+            batch.append(record)
+            size += len((record.get("image") or {}).get("bytes") or b"")
+            if len(batch) >= rows_per_group or size >= bytes_per_group:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema_))
+                n += len(batch)
+                batch, size = [], 0
+        if batch or n == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema_))
+            n += len(batch)
+    fsync_file(path)
+    return n
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+STAGING_PREFIX = ".staging-"
+
+
+def new_staging(out_dir: Path) -> Path:
+    """Create out_dir/.staging-<pid>, first removing stagings left by builds that died."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob(STAGING_PREFIX + "*"):
+        pid = old.name[len(STAGING_PREFIX):]
+        if not pid.isdigit() or not _alive(int(pid)) or int(pid) == os.getpid():
+            shutil.rmtree(old, ignore_errors=True)
+    staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
+    staging.mkdir()
+    return staging
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def publish(staging: Path, out_dir: Path, names: Sequence[str], last: str) -> None:
+    """Move the staged files into out_dir one by one (os.replace), `last` at the end; drop staging."""
+    for name in [*names, last]:
+        os.replace(staging / name, out_dir / name)
+    _fsync_dir(out_dir)
+    shutil.rmtree(staging, ignore_errors=True)

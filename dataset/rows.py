@@ -1,0 +1,136 @@
+"""Pair -> Row: the metadata a build keeps in memory (image bytes go to the spool)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from culti.records import Pair, Reject, RejectReason, Stage
+from dataset.features import describe, image_size
+from dataset.spool import ImageSpool
+
+_EXT = {"jpeg": "jpg", "jpg": "jpg", "png": "png", "jpx": "jp2", "jp2": "jp2", "tiff": "tif", "webp": "webp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One dataset row without its image bytes, which lie in the spool at (offset, length)."""
+
+    id: str
+    title: str
+    caption: str
+    label: str
+    text: str
+    source: str
+    source_sha256: str
+    page: int
+    bbox: tuple[float, float, float, float]
+    domain: str
+    text_origin: str
+    confidence: float
+    width: int
+    height: int
+    image_ext: str
+    image_sha256: str  # of the encoded bytes
+    offset: int
+    length: int
+    keywords: tuple[str, ...] = ()
+    caption_original: str = ""
+    text_original: str = ""
+    evidence: tuple[str, ...] = ()
+    figure_origin: str = ""
+    caption_page: int | None = None
+    caption_bbox: tuple[float, ...] | None = None
+    text_bbox: tuple[float, ...] | None = None
+    group_hint: str | None = None
+
+    @property
+    def quality(self) -> tuple:
+        """Sort key of the copy to keep: largest, surest, text layer over OCR, then id."""
+        return (-self.width * self.height, -self.confidence, self.text_origin != "pdf", self.id)
+
+
+@dataclass(slots=True)
+class Ingested:
+    """Rows with their image features (row-aligned arrays) and the rejects met on the way."""
+
+    rows: list[Row] = field(default_factory=list)
+    thumbs: list[np.ndarray] = field(default_factory=list)
+    phash: list[int] = field(default_factory=list)
+    dhash: list[int] = field(default_factory=list)
+    hists: list[np.ndarray] = field(default_factory=list)
+    rejects: list[tuple[Reject, tuple[int, int] | None]] = field(default_factory=list)
+
+
+def image_path(row_id: str, ext: str) -> str:
+    return f"{row_id}.{ext}"
+
+
+def ingest(pairs: Iterable[Pair], spool: ImageSpool) -> Ingested:
+    """Given pairs, spool their images and return rows + features; bad rows become rejects."""
+    out = Ingested()
+    for pair in pairs:
+        fig = pair.figure
+        if not pair.text.strip():
+            out.rejects.append((_reject(pair, RejectReason.EMPTY_TEXT, "description is empty"),
+                                spool.put(fig.image)))
+            continue
+        try:
+            width, height = image_size(fig.image)
+            vec, ph, dh, hist = describe(fig.image)
+        except Exception as err:  # noqa: BLE001 - any decoder failure is data, not a crash
+            out.rejects.append((_reject(pair, RejectReason.UNDECODABLE_IMAGE,
+                                        f"{type(err).__name__}: {err}"), spool.put(fig.image)))
+            continue
+        offset, length = spool.put(fig.image)
+        out.rows.append(_row(pair, width, height, offset, length))
+        out.thumbs.append(vec)
+        out.phash.append(ph)
+        out.dhash.append(dh)
+        out.hists.append(hist)
+    return out
+
+
+def _row(pair: Pair, width: int, height: int, offset: int, length: int) -> Row:
+    fig = pair.figure
+    return Row(
+        id=pair.id, title=pair.title, caption=pair.caption, label=pair.label, text=pair.text,
+        source=fig.source, source_sha256=fig.source_sha256, page=fig.page,
+        bbox=tuple(float(v) for v in fig.bbox_pt), domain=pair.domain.value,
+        text_origin=pair.text_origin.value, confidence=float(pair.confidence), width=width,
+        height=height, image_ext=_EXT.get(fig.image_format.lower(), fig.image_format.lower()),
+        image_sha256=hashlib.sha256(fig.image).hexdigest(), offset=offset, length=length,
+        keywords=tuple(pair.keywords), caption_original=pair.caption_original,
+        text_original=pair.text_original, evidence=tuple(pair.evidence),
+        figure_origin=fig.origin.value, caption_page=pair.caption_page,
+        caption_bbox=_box(pair.caption_bbox_pt), text_bbox=_box(pair.text_bbox_pt),
+        group_hint=pair.group_hint,
+    )
+
+
+def _box(box) -> tuple[float, ...] | None:
+    return None if box is None else tuple(float(v) for v in box)
+
+
+def _reject(pair: Pair, reason: RejectReason, detail: str) -> Reject:
+    fig = pair.figure
+    return Reject(stage=Stage.DATASET, reason=reason, source=fig.source, source_sha256=fig.source_sha256,
+                  page=fig.page, bbox_pt=fig.bbox_pt, detail=detail, item_id=pair.id,
+                  image_format=fig.image_format, caption=pair.caption, text=pair.text)
+
+
+def duplicate_reject(row: Row, reason: RejectReason, keeper: str, detail: str) -> Reject:
+    """Given a dropped row, return its reject pointing at the row kept instead."""
+    return Reject(stage=Stage.DATASET, reason=reason, source=row.source, source_sha256=row.source_sha256,
+                  page=row.page, bbox_pt=row.bbox, detail=detail, item_id=row.id, duplicate_of=keeper,
+                  image_format=row.image_ext, caption=row.caption, text=row.text)
+
+
+def spool_rejects(rejects: Iterable[Reject], spool: ImageSpool) -> Iterator[tuple[Reject, tuple[int, int] | None]]:
+    """Given incoming rejects, yield them without image bytes, which go to the spool."""
+    for reject in rejects:
+        where = spool.put(reject.image) if reject.image else None
+        yield (reject.__class__(**{**{s: getattr(reject, s) for s in reject.__slots__}, "image": None}), where)

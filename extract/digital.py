@@ -1,0 +1,241 @@
+"""Born-digital pages: embedded images, tiled images and vector drawings -> Figures or Rejects."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pymupdf
+
+from culti.records import BBox, Figure, FigureOrigin, Reject, RejectReason, Stage
+
+from .config import ExtractConfig
+from .images import (
+    Encoded,
+    decode_xref,
+    encode_pixmap,
+    image_keeps_bytes,
+    render_region,
+    xref_meta,
+)
+from .text import to_display
+
+VECTOR_DPI = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One thing drawn on the page that might be a figure, in displayed coordinates."""
+
+    rect: pymupdf.Rect  # visible area (clipped to page and clip path)
+    xrefs: tuple[int, ...]  # image xrefs; () for vector drawings
+    digest: str  # content digest (repetition across pages)
+    zoom: float  # pixels per point at native resolution
+    clipped: bool
+    kind: str  # image | tiles | vector
+
+
+def image_digest(doc: pymupdf.Document, xref: int) -> str:
+    """Given an image xref, return a digest of its raw stream (same image = same digest)."""
+    return hashlib.sha1(doc.xref_stream_raw(xref) or b"").hexdigest()[:16]
+
+
+def image_candidates(page: pymupdf.Page, doc: pymupdf.Document,
+                     clips: list[pymupdf.Rect]) -> list[Candidate]:
+    """Given a page and its clip rects (displayed), return each image placement as a
+    Candidate showing only its visible part, strips and tiles merged into one."""
+    matrix, page_rect = page.rotation_matrix, page.rect
+    out: list[Candidate] = []
+    for info in page.get_image_info(xrefs=True):
+        xref = info.get("xref", 0)
+        full = pymupdf.Rect(info["bbox"]) * matrix
+        if full.is_empty or xref <= 0:
+            continue
+        shown = _shown_area(full, clips) & page_rect
+        if shown.is_empty:
+            continue
+        clipped = abs(shown.get_area() - full.get_area()) > 0.02 * full.get_area()
+        zoom = max(info["width"] / max(full.width, 1e-3), info["height"] / max(full.height, 1e-3))
+        out.append(Candidate(shown, (xref,), image_digest(doc, xref), zoom, clipped, "image"))
+    return merge_tiles(out)
+
+
+def _shown_area(full: pymupdf.Rect, clips: list[pymupdf.Rect]) -> pymupdf.Rect:
+    """Given an image's full rect and the page's clip rects, return the part a clip that cuts
+    into the image leaves visible (the image itself carries no record of its clip)."""
+    shown = pymupdf.Rect(full)
+    for clip in clips:
+        inter = clip & full
+        if inter.is_empty or clip.contains(full + (1, 1, -1, -1)):
+            continue
+        if inter.get_area() >= 0.1 * full.get_area():
+            shown &= clip
+    return shown if not shown.is_empty else pymupdf.Rect(full)
+
+
+def merge_tiles(cands: list[Candidate], tol: float = 1.5) -> list[Candidate]:
+    """Given image candidates, return them with strips sharing an x-range (or y-range) and
+    touching or overlapping merged into one `tiles` candidate."""
+    items = sorted(cands, key=lambda c: (c.rect.y0, c.rect.x0))
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(items)):
+            for j in range(i + 1, len(items)):
+                a, b = items[i].rect, items[j].rect
+                same_x = abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol
+                same_y = abs(a.y0 - b.y0) <= tol and abs(a.y1 - b.y1) <= tol
+                touch_v = b.y0 <= a.y1 + tol and a.y0 <= b.y1 + tol
+                touch_h = b.x0 <= a.x1 + tol and a.x0 <= b.x1 + tol
+                if (same_x and touch_v) or (same_y and touch_h):
+                    items[i] = _join(items[i], items[j])
+                    del items[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return items
+
+
+def _join(a: Candidate, b: Candidate) -> Candidate:
+    digest = hashlib.sha1((a.digest + b.digest).encode()).hexdigest()[:16]
+    return Candidate(a.rect | b.rect, a.xrefs + b.xrefs, digest, max(a.zoom, b.zoom),
+                     a.clipped or b.clipped, "tiles")
+
+
+def vector_candidates(page: pymupdf.Page, drawings: list[dict]) -> list[Candidate]:
+    """Given a page and its drawings, return clusters of them as candidates."""
+    if not drawings:
+        return []
+    matrix = page.rotation_matrix
+    out = []
+    for cluster in page.cluster_drawings(drawings=drawings, final_filter=False):
+        inside = [d for d in drawings if pymupdf.Rect(d["rect"]) in cluster + (-1, -1, 1, 1)]
+        if len(inside) < 1:
+            continue
+        rect = (pymupdf.Rect(cluster) * matrix) & page.rect
+        if rect.is_empty and rect.width + rect.height <= 0:
+            continue
+        digest = hashlib.sha1(repr([(d.get("type"), len(d["items"])) for d in inside]).encode())
+        out.append(Candidate(rect, (), f"v{len(inside)}-{digest.hexdigest()[:12]}",
+                             VECTOR_DPI / 72, False, "vector"))
+    return out
+
+
+def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
+             repeated: frozenset[str], scan_like: bool = False) -> tuple[RejectReason | None, str]:
+    """Given a candidate, return (None, "") for a figure or (reason, detail) for a drop."""
+    r = cand.rect
+    w, h = r.width, r.height
+    area_frac = r.get_area() / max(page_rect.get_area(), 1.0)
+    band = config.band_frac * page_rect.height
+    in_band = r.y1 <= page_rect.y0 + band or r.y0 >= page_rect.y1 - band
+    size = f"{w:.0f}x{h:.0f}pt, {area_frac:.1%} of page"
+    if min(w, h) < 4 or (max(w, h) / max(min(w, h), 1e-3) >= config.rule_aspect
+                         and min(w, h) < config.min_figure_side_pt):
+        return RejectReason.RULE, f"thin bar {size}"
+    if cand.digest in repeated or any(f"x{x}" in repeated for x in cand.xrefs):
+        return RejectReason.REPEATED, f"same {cand.kind} on many pages ({size})"
+    if area_frac >= config.background_area_frac and not scan_like:
+        return RejectReason.BACKGROUND, f"covers the page behind the text ({size})"
+    small = min(w, h) < config.min_figure_side_pt or area_frac < config.min_figure_area_frac
+    if small:
+        reason = RejectReason.ORNAMENT if in_band or cand.kind == "vector" else RejectReason.TOO_SMALL
+        return reason, f"{'in header/footer band, ' if in_band else ''}{size}"
+    if cand.kind == "vector" and area_frac < config.vector_min_area_frac:
+        return RejectReason.ORNAMENT, f"small drawing cluster ({size})"
+    if in_band and area_frac < 4 * config.min_figure_area_frac:
+        return RejectReason.ORNAMENT, f"in header/footer band ({size})"
+    return None, ""
+
+
+def encode_candidate(page: pymupdf.Page, doc: pymupdf.Document, cand: Candidate,
+                     config: ExtractConfig) -> tuple[Encoded, FigureOrigin]:
+    """Given a figure candidate, return its image: the original bytes where they show exactly
+    what the page shows, else a correct conversion or a render of the shown region."""
+    q = config.jpeg_quality
+    if cand.kind == "image" and not cand.clipped:
+        xref = cand.xrefs[0]
+        info = doc.extract_image(xref)
+        if info and image_keeps_bytes(info, xref_meta(doc, xref)):
+            return Encoded(info["image"], info["ext"], info["width"], info["height"]), \
+                FigureOrigin.EMBEDDED
+        pix = decode_xref(doc, xref, info.get("smask", 0) if info else 0)
+        return encode_pixmap(pix, photo=(info or {}).get("ext") in ("jpeg", "jpx"), quality=q), \
+            FigureOrigin.RENDERED
+    photo = cand.kind != "vector" and _any_photo(doc, cand.xrefs)
+    return render_region(page, cand.rect, cand.zoom, photo, q), FigureOrigin.RENDERED
+
+
+def _any_photo(doc: pymupdf.Document, xrefs: tuple[int, ...]) -> bool:
+    for xref in xrefs:
+        flt = doc.xref_get_key(xref, "Filter")[1]
+        if "DCT" in flt or "JPX" in flt:
+            return True
+    return False
+
+
+def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
+                    config: ExtractConfig) -> tuple[list[Figure], list[Reject], list[BBox]]:
+    """Given a born-digital page, return its figures, the rejects, and the figure boxes."""
+    page_rect = page.rect
+    paths = page.get_drawings(extended=True)
+    clips = [pymupdf.Rect(p["scissor"]) * page.rotation_matrix for p in paths
+             if p.get("type") == "clip" and p.get("scissor") is not None]
+    images = image_candidates(page, doc, clips)
+    vectors = vector_candidates(page, [p for p in paths if p.get("type") not in ("clip", "group")])
+    figures_c: list[Candidate] = []
+    rejects: list[Reject] = []
+    for cand in images:
+        reason, detail = classify(cand, page_rect, config, ctx.repeated)
+        if reason is None:
+            figures_c.append(cand)
+        else:
+            rejects.append(ctx.reject(reason, cand.rect, detail))
+    for cand in vectors:
+        if any(_overlap(cand.rect, f.rect) > 0.3 for f in figures_c + images):
+            continue  # frames and overlays around an image belong to that image
+        reason, detail = classify(cand, page_rect, config, ctx.repeated)
+        if reason is None and _drawing_count(cand) < config.vector_min_items:
+            reason, detail = RejectReason.ORNAMENT, "too few drawings for a vector figure"
+        if reason is None:
+            figures_c.append(cand)
+        elif reason != RejectReason.RULE or cand.rect.width > 0.2 * page_rect.width:
+            rejects.append(ctx.reject(reason, cand.rect, f"vector: {detail}"))
+    figures_c.sort(key=lambda c: (round(c.rect.y0), c.rect.x0))
+    figures = []
+    for index, cand in enumerate(figures_c):
+        enc, origin = encode_candidate(page, doc, cand, config)
+        figures.append(Figure(
+            source=ctx.source, source_sha256=ctx.sha256, page=ctx.page, index=index,
+            bbox_pt=to_display(cand.rect, pymupdf.Identity), image=enc.data, image_format=enc.fmt,
+            width=enc.width, height=enc.height, origin=origin))
+    return figures, rejects, [f.bbox_pt for f in figures]
+
+
+def _drawing_count(cand: Candidate) -> int:
+    return int(cand.digest[1:].split("-")[0]) if cand.kind == "vector" else 1
+
+
+def _overlap(a: pymupdf.Rect, b: pymupdf.Rect) -> float:
+    inter = a & b
+    if inter.is_empty:
+        return 0.0
+    return inter.get_area() / max(min(a.get_area(), b.get_area()), 1e-6)
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What a page worker knows besides the page: the book and its book-level facts."""
+
+    source: str
+    sha256: str
+    page: int
+    repeated: frozenset[str]  # digests (and "x<xref>") of images seen on many pages
+
+    def reject(self, reason: RejectReason, rect: pymupdf.Rect | BBox, detail: str) -> Reject:
+        r = pymupdf.Rect(rect)
+        return Reject(stage=Stage.EXTRACT, reason=reason, source=self.source,
+                      source_sha256=self.sha256, page=self.page,
+                      bbox_pt=(round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2)),
+                      detail=detail)

@@ -1,0 +1,150 @@
+"""One page -> one PageExtract: decide the page kind, then run the digital or scanned path."""
+
+from __future__ import annotations
+
+import time
+
+import pymupdf
+
+from culti.records import (
+    Figure,
+    FigureOrigin,
+    PageExtract,
+    PageKind,
+    PageStatus,
+    RejectReason,
+    TextBlock,
+)
+
+from .config import ExtractConfig
+from .digital import PageContext, digital_figures
+from .images import decode_xref, pixmap_array
+from .scanned import largest_image, scanned_page
+from .text import lines_to_blocks, mark_captions, plumber_lines, pymupdf_lines, text_quality
+
+MAX_BAD_FRAC = 0.1  # a text layer with more broken characters than this is unusable
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+
+
+def page_kind(page: pymupdf.Page, doc: pymupdf.Document, textdict: dict,
+              config: ExtractConfig) -> PageKind:
+    """Given a page, return DIGITAL, SCANNED (a page-sized image and no real text) or MIXED
+    (a page-sized scan with a text layer: invisible OCR text, or real text over a busy scan)."""
+    info, cover = largest_image(page)
+    if info is None or cover < config.scan_cover_frac:
+        return PageKind.DIGITAL
+    visible = "".join(s["text"] for b in textdict.get("blocks", []) for ln in b.get("lines", [])
+                      for s in ln["spans"] if s.get("alpha", 255) > 0)
+    hidden = "".join(s["text"] for b in textdict.get("blocks", []) for ln in b.get("lines", [])
+                     for s in ln["spans"] if s.get("alpha", 255) == 0)
+    visible_real, _ = text_quality(visible)
+    hidden_real, _ = text_quality(hidden)
+    if visible_real < config.min_text_chars:
+        return PageKind.MIXED if hidden_real >= config.min_text_chars else PageKind.SCANNED
+    return PageKind.MIXED if _looks_like_scan(doc, info["xref"]) else PageKind.DIGITAL
+
+
+def _looks_like_scan(doc: pymupdf.Document, xref: int) -> bool:
+    """A page background is plain or faint; a scan has dark ink on it."""
+    pix = decode_xref(doc, xref)
+    if pix.w * pix.h > 4_000_000:  # a thumbnail is enough to judge
+        pix = pymupdf.Pixmap(pix, max(1, pix.w // 4), max(1, pix.h // 4), None)
+    gray = pixmap_array(pix).mean(axis=2)
+    return float((gray < 100).mean()) > 0.005
+
+
+def text_blocks(page: pymupdf.Page, textdict: dict, config: ExtractConfig, plumber_page=None
+                ) -> tuple[list[TextBlock], str]:
+    """Given a digital page, return its text blocks and which reading gave them: PyMuPDF, else
+    pdfplumber where PyMuPDF's text is broken, else "" when neither has usable text."""
+    lines = pymupdf_lines(textdict)
+    real, bad = text_quality("".join(ln["text"] for ln in lines))
+    page_no = page.number + 1
+    if lines and bad <= MAX_BAD_FRAC:
+        return lines_to_blocks(lines, page_no, page.rect, page.rotation_matrix,
+                               config.band_frac), "pymupdf"
+    if lines and plumber_page is not None:
+        second = plumber_lines(plumber_page)
+        real2, bad2 = text_quality("".join(ln["text"] for ln in second))
+        if second and bad2 <= MAX_BAD_FRAC and real2 >= min(real, config.min_text_chars):
+            return lines_to_blocks(second, page_no, page.rect, page.rotation_matrix,
+                                   config.band_frac), "pdfplumber"
+    return [], "" if lines else "none"
+
+
+def ocr_fallback(page: pymupdf.Page, figure_boxes: list, config: ExtractConfig) -> list[TextBlock]:
+    """Given a page whose text layer is broken, return OCR blocks of its rendering (figures
+    painted out so only text is read)."""
+    from .regions import merge_text_regions, residual_text
+    from .scanned import Scan, foreground, ocr_regions
+
+    zoom = config.render_dpi / 72
+    arr = pixmap_array(page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False))
+    scan = Scan(arr, pymupdf.Rect(page.rect), (arr.shape[1], arr.shape[0]), 0.0, False)
+    figs_px = [tuple(v * zoom - page.rect.x0 for v in b) for b in figure_boxes]
+    mask = foreground(arr)
+    for x0, y0, x1, y1 in figs_px:
+        mask[max(0, int(y0)):int(y1), max(0, int(x0)):int(x1)] = 0
+    regions = merge_text_regions([("text", b) for b in residual_text(mask, [], 5 * zoom)])
+    return ocr_regions(arr, regions, figs_px, scan, 1.0, config, page)
+
+
+def extract_page(doc: pymupdf.Document, ctx: PageContext, config: ExtractConfig,
+                 plumber_doc=None) -> PageExtract:
+    """Given an open document and a page context, return the page's PageExtract (FAILED with
+    the error text when anything on the page raises)."""
+    start = time.perf_counter()
+    page = doc[ctx.page - 1]
+    rect = page.rect
+    base = dict(source=ctx.source, source_sha256=ctx.sha256, page=ctx.page,
+                width_pt=round(rect.width, 2), height_pt=round(rect.height, 2))
+    textdict = page.get_text("dict", flags=TEXT_FLAGS)
+    kind = page_kind(page, doc, textdict, config)
+    if kind == PageKind.DIGITAL:
+        figures, rejects, boxes = digital_figures(page, doc, ctx, config)
+        plumber_page = plumber_doc.pages[ctx.page - 1] if plumber_doc is not None else None
+        blocks, reading = text_blocks(page, textdict, config, plumber_page)
+        if not reading:
+            blocks = ocr_fallback(page, list(boxes), config)
+        blocks = mark_captions(blocks, boxes)
+    else:
+        skip: list = []
+        layer: list[TextBlock] = []
+        if kind == PageKind.MIXED:
+            layer = [b for b in lines_to_blocks(pymupdf_lines(textdict, visible_only=False),
+                                                ctx.page, rect, page.rotation_matrix,
+                                                config.band_frac)]
+            skip = [b.bbox_pt for b in layer]
+        found, ocr_blocks = scanned_page(page, doc, config, skip)
+        figures = [Figure(source=ctx.source, source_sha256=ctx.sha256, page=ctx.page, index=i,
+                          bbox_pt=bbox, image=data, image_format="jpeg", width=w, height=h,
+                          origin=FigureOrigin.SCAN_CROP, confidence=conf)
+                   for i, (bbox, data, w, h, conf) in enumerate(found)]
+        blocks = _reindex(sorted(layer + ocr_blocks, key=lambda b: (round(b.bbox_pt[1] / 4),
+                                                                    b.bbox_pt[0])))
+        rejects = []
+        boxes = [f.bbox_pt for f in figures]
+        blocks = mark_captions(blocks, boxes)
+    status = PageStatus.OK if figures else PageStatus.NO_FIGURES
+    return PageExtract(**base, kind=kind, status=status, figures=tuple(figures),
+                       blocks=tuple(blocks), rejects=tuple(rejects),
+                       seconds=round(time.perf_counter() - start, 4))
+
+
+def _reindex(blocks: list[TextBlock]) -> list[TextBlock]:
+    from dataclasses import replace
+
+    return [replace(b, index=i) for i, b in enumerate(blocks)]
+
+
+def failed_page(ctx: PageContext, err: BaseException, width: float = 0.0,
+                height: float = 0.0) -> PageExtract:
+    """Given a page that raised, return its FAILED PageExtract carrying a PAGE_FAILED reject."""
+    text = f"{type(err).__name__}: {' '.join(str(err).split())}"[:500]
+    reject = ctx.reject(RejectReason.PAGE_FAILED, (0, 0, width, height),
+                        f"page {ctx.page} of {ctx.source} failed: {text}")
+    return PageExtract(source=ctx.source, source_sha256=ctx.sha256, page=ctx.page,
+                       width_pt=width, height_pt=height, kind=PageKind.DIGITAL,
+                       status=PageStatus.FAILED, rejects=(reject,), error=text)
+
+

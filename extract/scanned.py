@@ -1,0 +1,255 @@
+"""Scanned pages: deskew, layout, figure boxes refined on the pixels, OCR of text regions only."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pymupdf
+
+from culti.records import BBox, BlockKind, TextBlock, TextOrigin
+
+from .config import ExtractConfig
+from .engines import get_layout, get_ocr
+from .images import decode_xref, pixmap_array
+
+TEXT_LABELS = {"text": BlockKind.TEXT, "title": BlockKind.TITLE, "figure_caption": BlockKind.CAPTION,
+               "table_caption": BlockKind.CAPTION, "header": BlockKind.HEADER,
+               "footer": BlockKind.FOOTER, "reference": BlockKind.TEXT, "equation": BlockKind.TEXT}
+
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """A page as pixels: the upright (deskewed) image and how its pixels map to page points."""
+
+    image: np.ndarray  # H x W x 3 uint8, deskewed, native resolution
+    placement: pymupdf.Rect  # where the (undeskewed) image sits on the displayed page
+    src_size: tuple[int, int]  # (w, h) before deskew
+    angle: float  # degrees the image was rotated by to deskew it
+    native: bool  # True when pixels come from the page's embedded scan
+
+    def to_pt(self, box: BBox, scale: float = 1.0) -> BBox:
+        """Given a box in (scaled) deskewed pixels, return in page points the axis-aligned hull
+        of its corners mapped back through the deskew rotation and the image's placement:
+        where the box lies on the page as printed (tilted) in the PDF."""
+        x0, y0, x1, y1 = (v / scale for v in box)
+        corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
+        if self.angle:
+            h, w = self.image.shape[:2]
+            sw, sh = self.src_size
+            a = math.radians(self.angle)
+            cos, sin = math.cos(a), math.sin(a)
+            # inverse of cv2.getRotationMatrix2D(centre, angle): about the same centre
+            corners = [(sw / 2 + (x - w / 2) * cos - (y - h / 2) * sin,
+                        sh / 2 + (x - w / 2) * sin + (y - h / 2) * cos) for x, y in corners]
+        sx = self.placement.width / self.src_size[0]
+        sy = self.placement.height / self.src_size[1]
+        xs = [self.placement.x0 + x * sx for x, _ in corners]
+        ys = [self.placement.y0 + y * sy for _, y in corners]
+        return (round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2))
+
+
+def largest_image(page: pymupdf.Page) -> tuple[dict | None, float]:
+    """Given a page, return the image placement covering most of it and its cover fraction."""
+    best, best_area = None, 0.0
+    for info in page.get_image_info(xrefs=True):
+        rect = (pymupdf.Rect(info["bbox"]) * page.rotation_matrix) & page.rect
+        if info.get("xref", 0) > 0 and not rect.is_empty and rect.get_area() > best_area:
+            best, best_area = info, rect.get_area()
+    return best, best_area / max(page.rect.get_area(), 1.0)
+
+
+def load_scan(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfig) -> Scan:
+    """Given a page, return its embedded scan at native resolution (or a render when it has
+    none), turned upright for the page rotation and deskewed."""
+    info, cover = largest_image(page)
+    if info is not None and cover >= 0.3:
+        smask = (doc.extract_image(info["xref"]) or {}).get("smask", 0)
+        arr = pixmap_array(decode_xref(doc, info["xref"], smask))
+        arr = np.ascontiguousarray(np.rot90(arr, k=-(page.rotation // 90))) if page.rotation else arr
+        placement, native = pymupdf.Rect(info["bbox"]) * page.rotation_matrix, True
+    else:
+        zoom = config.render_dpi / 72
+        arr = pixmap_array(page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False))
+        placement, native = pymupdf.Rect(page.rect), False
+    src = (arr.shape[1], arr.shape[0])
+    angle = estimate_skew(arr, config)
+    if angle:
+        arr = rotate(arr, angle)
+    return Scan(arr, placement, src, angle, native)
+
+
+def paper_level(gray: np.ndarray) -> int:
+    """Given a grey image, return the paper's grey level (the brightest big histogram peak)."""
+    hist = np.bincount(gray.ravel(), minlength=256).astype(float)
+    hist = np.convolve(hist, np.ones(5) / 5, mode="same")
+    return int(np.argmax(hist[96:]) + 96)
+
+
+def foreground(rgb: np.ndarray, min_dist: float = 24.0) -> np.ndarray:
+    """Given an RGB image, return a uint8 mask of pixels that differ from the paper colour (ink,
+    and pale picture areas that a grey threshold would lose on tinted paper)."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    paper = paper_level(gray)
+    step = max(1, gray.size // 200_000)
+    flat, gflat = rgb.reshape(-1, 3)[::step], gray.ravel()[::step]
+    near = flat[np.abs(gflat.astype(int) - paper) <= 3]
+    paper_rgb = np.median(near, axis=0) if len(near) else np.array([paper] * 3)
+    diff = rgb.astype(np.int16) - paper_rgb.astype(np.int16)
+    dist2 = (diff.astype(np.int32) ** 2).sum(axis=2)
+    return (dist2 > min_dist * min_dist).astype(np.uint8)
+
+
+def estimate_skew(rgb: np.ndarray, config: ExtractConfig) -> float:
+    """Given a page image, return the rotation (degrees, counter-clockwise) that makes its text
+    lines and picture edges horizontal, or 0.0 when it is within deskew_min_deg."""
+    scale = 1000 / max(rgb.shape[:2])
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    mask = foreground(small)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1)))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    angles, weights = [], []
+    for contour in contours:
+        (_, _), (w, h), _ = rect = cv2.minAreaRect(contour)
+        long, short = max(w, h), min(w, h)
+        if long < 40 or (long < 4 * short and cv2.contourArea(contour) < 0.85 * w * h):
+            continue  # keep text-line blobs and solid picture rectangles
+        pts = cv2.boxPoints(rect)
+        edges = [pts[(i + 1) % 4] - pts[i] for i in range(4)]
+        ex, ey = max(edges, key=lambda e: float(np.hypot(*e)))
+        deg = math.degrees(math.atan2(float(ey), float(ex)))
+        deg = (deg + 45) % 90 - 45  # fold: a rectangle's edges all give the same tilt
+        angles.append(deg)
+        weights.append(long)
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    median = float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
+    if abs(median) < config.deskew_min_deg or abs(median) > config.deskew_max_deg:
+        return 0.0
+    return round(median, 2)
+
+
+def rotate(rgb: np.ndarray, angle: float) -> np.ndarray:
+    """Given an image and a tilt in degrees (y down), return it rotated upright, paper-filled."""
+    h, w = rgb.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    fill = paper_level(cv2.cvtColor(rgb[:: max(1, h // 300), :: max(1, w // 300)],
+                                    cv2.COLOR_RGB2GRAY))
+    return cv2.warpAffine(rgb, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=(fill, fill, fill))
+
+
+def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfig,
+                 skip_pt: list[BBox] | None = None) -> tuple[list[tuple[BBox, bytes, int, int, float]],
+                                                            list[TextBlock]]:
+    """Given a scanned page, return its figures as (bbox_pt, jpeg, w, h, confidence) and its OCR
+    text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
+    from .images import encode_array
+    from .regions import merge_text_regions, refine_figures, residual_text
+
+    scan = load_scan(page, doc, config)
+    scale = min(1.0, config.ocr_max_side_px / max(scan.image.shape[:2]))
+    work = scan.image if scale == 1.0 else cv2.resize(
+        scan.image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    mask = foreground(work)
+    px_per_pt = work.shape[1] / max(scan.placement.width, 1.0)
+    found = [b for b in get_layout(config.layout_engine, config.engine_threads).layout(work)
+             if b[2] >= config.layout_min_score]
+    figure_boxes = [box for label, box, _ in found if label == "figure"]
+    text_regions = [(label, box) for label, box, _ in found if label in TEXT_LABELS]
+    min_area = config.min_figure_area_frac * work.shape[0] * work.shape[1]
+    figures_px = refine_figures(mask, figure_boxes, [b for _, b in text_regions],
+                                config.min_figure_side_pt * px_per_pt, min_area)
+    fig_only = [b for b, _ in figures_px]
+    text_regions = [(lab, b) for lab, b in text_regions
+                    if not any(_inside(b, f) > 0.6 for f in fig_only)]
+    leftover = residual_text(mask, fig_only + [b for _, b in text_regions], 5 * px_per_pt)
+    regions = merge_text_regions(text_regions + [("text", b) for b in leftover])
+    if skip_pt:
+        regions = [(lab, b) for lab, b in regions
+                   if not any(_inside(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
+    blocks = ocr_regions(work, regions, fig_only, scan, scale, config, page)
+    figures = []
+    for box, conf in sorted(figures_px, key=lambda f: (round(f[0][1] / 8), f[0][0])):
+        x0, y0, x1, y1 = (int(round(v / scale)) for v in box)
+        crop = np.ascontiguousarray(scan.image[max(0, y0):y1, max(0, x0):x1])
+        enc = encode_array(crop, photo=True, quality=config.jpeg_quality)
+        figures.append((scan.to_pt(box, scale), enc.data, enc.width, enc.height, conf))
+    return figures, blocks
+
+
+def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: list[tuple],
+                scan: Scan, scale: float, config: ExtractConfig,
+                page: pymupdf.Page) -> list[TextBlock]:
+    """Given text regions (work pixels), OCR each crop (figures painted out) and return one
+    TextBlock per region, its lines grouped into rows read left to right."""
+    from .text import band_kind
+
+    ocr = get_ocr(config.ocr_engine, config.engine_threads)
+    h, w = work.shape[:2]
+    drafts = []
+    for label, box in regions:
+        pad = 6
+        x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
+        x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            continue
+        crop = work[y0:y1, x0:x1].copy()
+        for f in figures:  # never read the pictures' own pixels as text
+            fx0, fy0 = max(0, int(f[0]) - x0), max(0, int(f[1]) - y0)
+            fx1, fy1 = int(f[2]) - x0, int(f[3]) - y0
+            if fx1 > 0 and fy1 > 0:
+                crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
+        lines = [(t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)
+                 for t, b, s in ocr.ocr(crop) if s >= config.ocr_min_score and t.strip()]
+        if lines:
+            drafts.append((label, lines))
+    blocks: list[TextBlock] = []
+    rows_all = []
+    for label, lines in drafts:
+        rows = _rows(lines)
+        text = "\n".join(" ".join(t for t, _, _ in row) for row in rows)
+        box_px = (min(b[0] for _, b, _ in lines), min(b[1] for _, b, _ in lines),
+                  max(b[2] for _, b, _ in lines), max(b[3] for _, b, _ in lines))
+        heights = sorted(b[3] - b[1] for _, b, _ in lines)
+        rows_all.append((scan.to_pt(box_px, scale), text, label,
+                         sum(s for _, _, s in lines) / len(lines), heights[len(heights) // 2]))
+    rows_all.sort(key=lambda r: (round(r[0][1] / 4), r[0][0]))
+    px_per_pt = w / max(scan.placement.width, 1.0)
+    for index, (bbox, text, label, score, height) in enumerate(rows_all):
+        kind = TEXT_LABELS.get(label, BlockKind.TEXT)
+        if kind in (BlockKind.TEXT, BlockKind.HEADER, BlockKind.FOOTER):
+            kind = band_kind(bbox, text, page.rect, config.band_frac) if kind == BlockKind.TEXT \
+                else kind
+        blocks.append(TextBlock(page=page.number + 1, index=index, text=text, bbox_pt=bbox,
+                                kind=kind, origin=TextOrigin.OCR,
+                                font_size=round(height / px_per_pt * 0.85, 2),
+                                confidence=round(score, 4)))
+    return blocks
+
+
+def _rows(lines: list) -> list[list]:
+    """Group OCR lines whose vertical extents overlap into rows, each read left to right."""
+    rows: list[list] = []
+    for line in sorted(lines, key=lambda ln: (ln[1][1] + ln[1][3]) / 2):
+        b = line[1]
+        if rows:
+            last = rows[-1]
+            top, bottom = min(x[1][1] for x in last), max(x[1][3] for x in last)
+            if min(bottom, b[3]) - max(top, b[1]) > 0.5 * min(bottom - top, b[3] - b[1]):
+                last.append(line)
+                continue
+        rows.append([line])
+    return [sorted(row, key=lambda ln: ln[1][0]) for row in rows]
+
+
+def _inside(a: tuple, b: tuple) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = (a[2] - a[0]) * (a[3] - a[1])
+    return ix * iy / area if area > 0 else 0.0

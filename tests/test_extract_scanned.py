@@ -1,0 +1,48 @@
+"""Scanned and mixed pages: deskew, figure box from the scan, caption read by OCR."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from culti.records import BlockKind, FigureOrigin, PageKind, PageStatus, TextOrigin
+from extract import ExtractConfig, extract_book, open_book
+from extract.evaluate import box_iou, normalize_caption
+from tests.extract_fixtures import BODY, CAPTION, scanned_pdf
+
+CONFIG = ExtractConfig(workers=1, progress=False)
+
+
+def test_skewed_scan_figure_and_caption(tmp_path):
+    path, truth = scanned_pdf(tmp_path / "scan.pdf", angle=2.5)
+    (page,) = list(extract_book(open_book(path), CONFIG))
+    assert page.kind == PageKind.SCANNED and page.status == PageStatus.OK
+    assert len(page.figures) == 1
+    fig = page.figures[0]
+    assert fig.origin == FigureOrigin.SCAN_CROP and fig.image_format == "jpeg"
+    assert box_iou(fig.bbox_pt, truth) >= 0.9, fig.bbox_pt
+    # native resolution: the scan is 150 dpi, so 300 pt wide is about 625 px
+    assert abs(fig.width - 300 * 150 / 72) < 0.1 * fig.width
+    crop = np.asarray(Image.open(io.BytesIO(fig.image)).convert("RGB")).astype(int)
+    assert crop.std() > 20
+    captions = [b for b in page.blocks if normalize_caption(CAPTION) in normalize_caption(b.text)]
+    assert len(captions) == 1 and captions[0].origin == TextOrigin.OCR
+    assert normalize_caption(captions[0].text) == normalize_caption(CAPTION)
+    assert captions[0].kind == BlockKind.CAPTION  # labelled line right under the figure
+    assert captions[0].bbox_pt[1] > fig.bbox_pt[3] - 5
+    body = [b for b in page.blocks if normalize_caption(BODY)[:10] in normalize_caption(b.text)]
+    assert body and all(b.bbox_pt[1] > captions[0].bbox_pt[1] for b in body)
+
+
+def test_mixed_page_uses_text_layer_and_scan(tmp_path):
+    path, truth = scanned_pdf(tmp_path / "mixed.pdf", angle=0.0, with_text_layer=True)
+    (page,) = list(extract_book(open_book(path), CONFIG))
+    assert page.kind == PageKind.MIXED and len(page.figures) == 1
+    assert box_iou(page.figures[0].bbox_pt, truth) >= 0.9
+    pdf_blocks = [b for b in page.blocks if b.origin == TextOrigin.PDF]
+    assert pdf_blocks and BODY in pdf_blocks[0].text
+    ocr_text = [normalize_caption(b.text) for b in page.blocks if b.origin == TextOrigin.OCR]
+    assert normalize_caption(CAPTION) in ocr_text
+    assert not any(normalize_caption(BODY)[:10] in t for t in ocr_text)  # not read twice
