@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from align.labels import CaptionParse, SubCaption, parse_caption, parse_subcapti
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 40
+# sub-captions OCR joined on one row with a space: "甲全貌 乙局部", "(a) 正面 (b) 背面"
+_SUB_SPLIT = re.compile(r"\s+(?=[(（]?[a-h甲乙丙丁戊己庚辛][)）]?(?:\s|[^\sA-Za-z]|$))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,13 +216,13 @@ def _place_lines(b: TextBlock, groups: list[str], n_lines: int) -> list[tuple[st
 
 def _subcaption_pieces(b: TextBlock) -> list[tuple[SubCaption, BBox]]:
     """A block of one or more sub-captions ("(a) 正面", "甲 全貌\n乙 局部"), each with its box."""
-    lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
+    lines = [part.strip() for ln in b.text.split("\n") for part in _SUB_SPLIT.split(ln) if part.strip()]
     parsed = [parse_subcaption(ln, loose=True) for ln in lines]
     if not lines or any(p is None for p in parsed):
         return []
     if len(lines) == 1:
         return [(parsed[0], b.bbox_pt)]
-    boxes = _place_lines(b, lines, len(lines))
+    boxes = _place_lines(b, lines, b.text.strip().count("\n") + 1)
     return [(sc, bbox) for sc, (_, bbox) in zip(parsed, boxes, strict=True)]
 
 

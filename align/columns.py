@@ -31,7 +31,7 @@ def _captions_above(b: TextBlock, page: PageExtract) -> list[BBox]:
     x0, y0, x1, _ = b.bbox_pt
     line = (b.bbox_pt[3] - y0) / (b.text.count("\n") + 1)
     caps = [c.bbox_pt for c in page.blocks if c is not b and parse_caption(c.text)
-            and 0 <= y0 - c.bbox_pt[3] <= 2.5 * line and x0 - 5 <= (c.bbox_pt[0] + c.bbox_pt[2]) / 2 <= x1 + 5]
+            and -0.5 * line <= y0 - c.bbox_pt[3] <= 2.5 * line and x0 - 5 <= (c.bbox_pt[0] + c.bbox_pt[2]) / 2 <= x1 + 5]
     caps.sort()
     if len(caps) != 2 or caps[0][2] > caps[1][0]:
         return []

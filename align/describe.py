@@ -62,7 +62,8 @@ def _owner(b: TextBlock, matches: Sequence[tuple[int, Match]], page: PageExtract
     for k, m in matches:
         own = {f.index for f in m.unit.figures} if m.unit.page == page.page else set()
         for a in _anchors(m, page.page):
-            if bb[1] < a[3] - TOL_PT:
+            # OCR boxes of a caption and the line under it overlap by a few points
+            if bb[1] < a[3] - max(TOL_PT, 0.5 * _line_height(b)) or (bb[1] + bb[3]) / 2 <= a[3]:
                 continue
             ov = h_overlap(a, bb)
             strong = ov >= 0.3 * min(width(a), width(bb))
@@ -77,6 +78,15 @@ def _owner(b: TextBlock, matches: Sequence[tuple[int, Match]], page: PageExtract
             if best_key is None or key < best_key:
                 best, best_key = k, key
     return best
+
+
+def _continues(b: TextBlock, owned: Sequence[tuple[int, TextBlock]]) -> int | None:
+    """A block right under an owned block and overlapping it (a paragraph's short last line)."""
+    for k, o in owned:
+        gap = b.bbox_pt[1] - o.bbox_pt[3]
+        if h_overlap(o.bbox_pt, b.bbox_pt) > 0 and -TOL_PT <= gap <= 0.8 * _line_height(o):
+            return k
+    return None
 
 
 def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
@@ -106,6 +116,9 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
             body = _Body(p.page, i, b)
             bodies.append(body)
             k = _owner(b, on_page, p, heads + caps + subs)
+            if k is None:
+                k = _continues(b, [(kk, x.block) for kk, lst in owned.items() for x in lst
+                                   if x.page == p.page])
             if k is not None:
                 owned[k].append(body)
                 seen_owned = True
@@ -120,7 +133,10 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
     for k, m in enumerate(matches):
         blocks = owned[k]
         evidence: tuple[str, ...] = ()
-        texts = [clean_text(m.caption.rest, to_simplified=False)] if m.caption.rest else []
+        rest = m.caption.rest
+        cut = _before_citation(rest, False) if rest else None
+        rest = rest if cut is None else cut  # the caption's region ran on into other prose
+        texts = [clean_text(rest, to_simplified=False)] if rest else []
         texts += [clean_text(b.block.text, to_simplified=False) for b in blocks]
         if not blocks and not m.caption.rest and m.caption.labelled:
             refs = _from_references(m, bodies, matches)
@@ -142,7 +158,15 @@ def _cut_run(blocks: list[_Body], m: Match) -> list[_Body]:
     at a change of type size in a text layer, or at a paragraph gap much wider than the first."""
     out: list[_Body] = []
     first_gap = None
+    started = bool(m.caption.rest)  # the caption block already held the description's start
     for b in blocks:
+        cut = _before_citation(b.block.text, started or bool(out))
+        if cut is not None:  # a layout region that runs on into prose about another figure
+            if cut:
+                out.append(_Body(b.page, b.pos, replace(b.block, text=cut)))
+            break
+        if started and not out and find_references(b.block.text):
+            break
         if out:
             prev = out[-1].block
             if find_references(b.block.text):
@@ -160,6 +184,20 @@ def _cut_run(blocks: list[_Body], m: Match) -> list[_Body]:
             first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
         out.append(b)
     return out
+
+
+def _before_citation(text: str, started: bool) -> str | None:
+    """The text before a later sentence that cites a figure (prose, not description), or None.
+
+    A first sentence may cite one: a detail's description opens "为图2-28的局部放大。"
+    """
+    head = ""
+    for i, sentence in enumerate(s for s in _SENTENCE.findall(text) if s.strip()):
+        refs = find_references(sentence)
+        if (i > 0 or started) and refs:
+            return head.strip()
+        head += sentence
+    return None
 
 
 def _before_first_reference(text: str) -> str:

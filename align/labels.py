@@ -114,12 +114,20 @@ def parse_caption(text: str) -> CaptionParse | None:
     more = [ln for ln in lines[1:] if ln.strip()]
     if not title and more and _looks_like_title(more[0]):
         title = _clean_title(more.pop(0))  # OCR put the title on the line under the label
+    elif title and more and _title_runs_on(title, more[0]):
+        title += _clean_title(more.pop(0))  # a long title wrapped in a narrow caption
     rest = "\n".join(more).strip()
     number_part = re.sub(r"\s+", "", norm[m.end("prefix") : m.start("rest")])
     prefix = re.sub(r"\s+", "", m.group("prefix"))
     printed = prefix + (" " if prefix[-1].isascii() else "") + number_part  # as printed, pre-t2s
     return CaptionParse(label=label, title=title, sub_label=sub, base_label=base, rest=rest,
                         printed_label=printed)
+
+
+def _title_runs_on(title: str, line: str) -> bool:
+    line = line.strip()
+    stops = "，。；：,.;:、！？!?）)"
+    return 0 < len(line) <= 10 and title[-1] not in stops and not any(c in stops for c in line)
 
 
 def _looks_like_title(line: str) -> bool:

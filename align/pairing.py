@@ -218,6 +218,41 @@ def _facing_page(lonely: list[Unit], orphans: list[Caption]
     return matches, still, [c for j, c in enumerate(orphans) if j not in taken]
 
 
+def _row_groups(lonely: list[Unit], orphans: list[Caption], config: AlignConfig
+                ) -> tuple[list[Match], list[Unit], list[Caption]]:
+    """Images side by side with one caption centred under (or over) the row: one composite."""
+    out: list[Match] = []
+    still = list(lonely)
+    caps = list(orphans)
+    for page in sorted({u.page for u in lonely}):
+        row = sorted((u for u in still if u.page == page), key=lambda u: u.bbox[0])
+        if len(row) < 2:
+            continue
+        first, last = row[0].bbox, row[-1].bbox
+        same_row = all(v_overlap(a.bbox, b.bbox) > 0.5 * min(height(a.bbox), height(b.bbox))
+                       and b.bbox[0] - a.bbox[2] <= GROUP_GAP_PT for a, b in zip(row, row[1:], strict=False))
+        if not same_row:
+            continue
+        unit = Unit(page, tuple(f for u in row for f in u.figures),
+                    tuple(s for u in row for s in u.subcaptions), union_all(u.bbox for u in row))
+        best = None
+        for c in (c for c in caps if c.page == page):
+            centre = (c.bbox[0] + c.bbox[2]) / 2
+            if not (first[2] - 5 <= centre <= last[0] + 5 or len(row) > 2):
+                continue  # the caption must sit between the images, not under one of them
+            cost, rel = caption_cost(unit, c, [], config)
+            if cost < NO_CAPTION_COST and (best is None or cost < best[0]):
+                best = (cost, rel, c)
+        if best is None:
+            continue
+        cost, rel, c = best
+        ev = (rel, f"assignment-cost={cost + 0.1:.2f}", "row-group")
+        out.append(Match(unit, c, cost + 0.1, rel, ev))
+        caps.remove(c)
+        still = [u for u in still if u not in row]
+    return out, still, caps
+
+
 def _far_on_page(lonely: list[Unit], orphans: list[Caption], pages: dict[int, PageExtract],
                  config: AlignConfig) -> tuple[list[Match], list[Unit], list[Caption]]:
     """Second chance on one page: a leftover figure and a leftover caption farther than the gap."""
@@ -259,6 +294,8 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
         matches += mt
         lonely += lo
         orphans += orph
+    mt, lonely, orphans = _row_groups(lonely, orphans, config)
+    matches += mt
     mt, lonely, orphans = _far_on_page(lonely, orphans, by_page, config)
     matches += mt
     if config.facing_pages:

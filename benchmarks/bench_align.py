@@ -40,6 +40,7 @@ def main() -> None:
     ap.add_argument("sample", nargs="?", default=str(ROOT / "data" / "sample"))
     ap.add_argument("--books", default="")
     ap.add_argument("--cache", default="/tmp/culti-bench-align")
+    ap.add_argument("--kind", default="", help="digital or scanned: only books of that kind")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     sample = Path(args.sample)
@@ -47,7 +48,7 @@ def main() -> None:
     wanted = {b for b in args.books.split(",") if b}
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for book in truth["books"]:
-        if wanted and book["book_id"] not in wanted:
+        if (wanted and book["book_id"] not in wanted) or (args.kind and book["kind"] != args.kind):
             continue
         t0 = time.perf_counter()
         pages = extract_pages(sample / book["file"], Path(args.cache))

@@ -7,13 +7,10 @@ import sys
 from pathlib import Path
 
 from culti import __version__
+from culti.errors import UsageError
 
 DEFAULT_SAMPLE_DIR = Path("data/sample")
 DEFAULT_OUT_DIR = Path("data/out")
-
-
-class UsageError(Exception):
-    """A configuration or usage mistake: printed as one line, exit status 2."""
 
 
 def _add_pipeline_args(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from culti import pipeline
-from culti.cli import DEFAULT_SAMPLE_DIR, UsageError
+from culti.cli import DEFAULT_SAMPLE_DIR
+from culti.errors import UsageError
 from culti.manifest import new_manifest
 
 EXIT_OK = 0

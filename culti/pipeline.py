@@ -96,7 +96,7 @@ def extract_inputs(paths: Sequence[Path], out_dir: Path, config, use_cache: bool
         try:
             book = extract.open_book(path)
         except extract.InputError as err:
-            print(f"culti: skipped {path}: {err.message}", file=sys.stderr)
+            print(f"culti: skipped {err.message}", file=sys.stderr)
             reports.append(FileReport(path=str(path), source=path.name, status=FileStatus.FAILED,
                                       reason=f"{err.reason.value}: {err.message}"))
             continue

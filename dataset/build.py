@@ -29,14 +29,17 @@ def build_dataset(pairs: Iterable[Pair], rejects: Iterable[Reject], config: Buil
     out_dir = Path(out_dir)
     staging = parquet.new_staging(out_dir)
     spool = ImageSpool(staging / "images.spool")
+    gray_spool = ImageSpool(staging / "grays.spool")
     try:
-        return _build(pairs, rejects, config, out_dir, staging, spool, manifest)
+        return _build(pairs, rejects, config, out_dir, staging, (spool, gray_spool), manifest)
     finally:
         spool.close()
+        gray_spool.close()
 
 
-def _build(pairs, rejects, config, out_dir, staging, spool, manifest) -> BuildSummary:
-    data = ingest(pairs, spool)
+def _build(pairs, rejects, config, out_dir, staging, spools, manifest) -> BuildSummary:
+    spool, gray_spool = spools
+    data = ingest(pairs, spool, gray_spool, config.workers)
     all_rejects = list(data.rejects) + list(spool_rejects(rejects, spool))
     dd = dedupe(data, spool, config)
     kept = [data.rows[i] for i in dd.keep]
@@ -49,7 +52,11 @@ def _build(pairs, rejects, config, out_dir, staging, spool, manifest) -> BuildSu
     n_crops = 0
     if config.detect_crops and kept:
         hists = np.stack([data.hists[i] for i in dd.keep])
-        crops = crop_edges(kept, hists, spool, config)
+        def load_gray(k: int) -> np.ndarray:
+            offset, length, shape = data.grays[dd.keep[k]]
+            return np.frombuffer(gray_spool.get(offset, length), np.uint8).reshape(shape)
+
+        crops = crop_edges(kept, hists, load_gray, config)
         links += [(a, b) for a, b, _ in crops]
         n_crops = len(crops)
     group_ids = assign_groups(kept, links)

@@ -27,7 +27,8 @@ class BuildConfig:
     detect_crops: bool = True
     crop_page_window: int = 4  # only pairs at most this many pages apart (0: whole book)
     crop_threshold: float = 0.9  # normalised cross-correlation of the refined template match
-    crop_color_overlap: float = 0.45  # colour-histogram intersection a candidate pair needs
+    crop_color_overlap: float = 0.4  # intersection of 8x8x8-bin colour histograms a pair needs
+    workers: int = 2  # processes that decode images (1: none)
     # Parquet
     row_group_rows: int = 256
     row_group_bytes: int = 96 * 2**20
@@ -54,6 +55,8 @@ class BuildConfig:
             raise ValueError(f"BuildConfig.crop_page_window={self.crop_page_window}: must be >= 0")
         if self.row_group_rows < 1 or self.row_group_bytes < 2**20:
             raise ValueError("BuildConfig.row_group_rows must be >= 1 and row_group_bytes >= 1 MiB")
+        if self.workers < 1:
+            raise ValueError(f"BuildConfig.workers={self.workers}: must be >= 1")
         if not 1 <= self.zstd_level <= 22:
             raise ValueError(f"BuildConfig.zstd_level={self.zstd_level}: must lie in [1, 22]")
 

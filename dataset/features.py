@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image
 
 THUMB = 16  # side of the colour thumbnail compared by cosine
-HIST_BINS = 4  # per channel
+HIST_BINS = 8  # per channel
+GRAY_SIDE = 224  # longer side of the grayscale kept for the crop search
 
 
 def _bits(h: imagehash.ImageHash) -> int:
@@ -37,18 +38,24 @@ def image_size(data: bytes) -> tuple[int, int]:
         return image.size
 
 
-def describe(data: bytes) -> tuple[np.ndarray, int, int, np.ndarray]:
-    """Given encoded bytes, return (thumbnail vector, pHash, dHash, colour histogram)."""
-    image = open_image(data, draft=128)
+def describe(data: bytes) -> tuple[np.ndarray, int, int, np.ndarray, np.ndarray]:
+    """Given encoded bytes, return (thumbnail vector, pHash, dHash, colour histogram, gray).
+
+    One reduced decode serves everything: JPEG entropy decoding is the cost, so it is paid once.
+    """
+    image = open_image(data, draft=GRAY_SIDE)
     thumb = np.asarray(image.resize((THUMB, THUMB), Image.Resampling.BOX), np.float32)
     # per-channel mean removed: a re-scan's colour cast and brightness shift do not count
     vec = (thumb - thumb.reshape(-1, 3).mean(0)).ravel()
     vec /= float(np.linalg.norm(vec)) or 1.0
     gray = image.convert("L")
     small = np.asarray(image.resize((64, 64), Image.Resampling.BOX)).reshape(-1, 3) // (256 // HIST_BINS)
-    codes = (small[:, 0] * HIST_BINS + small[:, 1]) * HIST_BINS + small[:, 2]
+    codes = (small[:, 0].astype(np.int32) * HIST_BINS + small[:, 1]) * HIST_BINS + small[:, 2]
     hist = np.bincount(codes, minlength=HIST_BINS**3).astype(np.float32) / len(codes)
-    return vec, _bits(imagehash.phash(gray)), _bits(imagehash.dhash(gray)), hist
+    scale = GRAY_SIDE / max(gray.size)
+    size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+    crop_gray = np.asarray(gray.resize(size, Image.Resampling.BOX), np.uint8)
+    return vec, _bits(imagehash.phash(gray)), _bits(imagehash.dhash(gray)), hist, crop_gray
 
 
 def pixel_sha256(data: bytes) -> str:
@@ -58,14 +65,6 @@ def pixel_sha256(data: bytes) -> str:
         digest = hashlib.sha256(f"{image.mode}:{image.size}".encode())
         digest.update(image.tobytes())
     return digest.hexdigest()
-
-
-def gray_at(data: bytes, side: int) -> np.ndarray:
-    """Given encoded bytes, return a float32 grayscale array whose longer side is `side`."""
-    image = open_image(data, draft=side).convert("L")
-    scale = side / max(image.size)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return np.asarray(image.resize(size, Image.Resampling.BOX), np.float32)
 
 
 def hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:

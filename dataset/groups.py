@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
 
 from dataset.config import BuildConfig
-from dataset.features import gray_at
 from dataset.rows import Row
-from dataset.spool import ImageSpool
 
-_COARSE = 96  # longer side of the coarse search (whole and crop)
+_COARSE = 64  # longer side of the coarse search (whole and crop)
 _FINE_WHOLE, _FINE_CROP = 224, 112  # refinement: the whole larger, so fine texture must agree
 _FRACTIONS = np.geomspace(0.15, 0.9, 16)  # crop width as a fraction of the whole's width
 _COARSE_MIN = 0.7  # coarse score a pair needs before the (5x dearer) refinement
@@ -58,9 +56,9 @@ def _match(crop: np.ndarray, whole: np.ndarray, fractions) -> list[tuple[float, 
     return found
 
 
-def grays(data: bytes) -> dict[int, np.ndarray]:
-    """Given encoded bytes, return the grayscale arrays the crop search uses, by longer side."""
-    big = gray_at(data, _FINE_WHOLE)
+def grays(big: np.ndarray) -> dict[int, np.ndarray]:
+    """Given the stored grayscale, return the arrays the crop search uses, by longer side."""
+    big = big.astype(np.float32)
     out = {_FINE_WHOLE: big}
     for side in (_COARSE, _FINE_CROP):
         scale = side / max(big.shape)
@@ -93,9 +91,9 @@ def _crop_pair(ga: dict[int, np.ndarray], gb: dict[int, np.ndarray]) -> tuple[bo
     return False, crop_score(gb, ga, ba)
 
 
-def crop_edges(rows: Sequence[Row], hists: np.ndarray, spool: ImageSpool,
+def crop_edges(rows: Sequence[Row], hists: np.ndarray, load_gray: Callable[[int], np.ndarray],
                config: BuildConfig) -> list[tuple[int, int, float]]:
-    """Given kept rows (+ colour histograms), return (crop, whole, score) pairs within a book."""
+    """Given kept rows, their colour histograms and gray loader, return (crop, whole, score) pairs."""
     by_book: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         by_book[row.source_sha256].append(i)
@@ -111,7 +109,7 @@ def crop_edges(rows: Sequence[Row], hists: np.ndarray, spool: ImageSpool,
                     cands.append((a, b))
         if not cands:
             continue
-        gray = {i: grays(spool.get(rows[i].offset, rows[i].length))  # one book at a time
+        gray = {i: grays(load_gray(i))  # one book at a time
                 for i in sorted({i for pair in cands for i in pair})}
         for a, b in cands:
             a_is_crop, score = _crop_pair(gray[a], gray[b])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
 
 import numpy as np
 
@@ -62,6 +65,7 @@ class Ingested:
     phash: list[int] = field(default_factory=list)
     dhash: list[int] = field(default_factory=list)
     hists: list[np.ndarray] = field(default_factory=list)
+    grays: list = field(default_factory=list)  # (offset, length, shape) in the gray spool, or arrays
     rejects: list[tuple[Reject, tuple[int, int] | None]] = field(default_factory=list)
 
 
@@ -69,29 +73,66 @@ def image_path(row_id: str, ext: str) -> str:
     return f"{row_id}.{ext}"
 
 
-def ingest(pairs: Iterable[Pair], spool: ImageSpool) -> Ingested:
-    """Given pairs, spool their images and return rows + features; bad rows become rejects."""
+def _features(data: bytes):
+    """Worker side of ingest: (size, features) or (None, error text)."""
+    try:
+        return image_size(data), describe(data)
+    except Exception as err:  # noqa: BLE001 - any decoder failure is data, not a crash
+        return None, f"{type(err).__name__}: {err}"
+
+
+class _Now:
+    """A finished result that looks like a future (ingest without worker processes)."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def ingest(pairs: Iterable[Pair], spool: ImageSpool, gray_spool: ImageSpool | None = None,
+           workers: int = 1) -> Ingested:
+    """Given pairs, spool their images and return rows + features; bad rows become rejects.
+
+    With workers > 1 the decoding runs in that many processes, a bounded number of images in flight.
+    """
     out = Ingested()
-    for pair in pairs:
-        fig = pair.figure
-        if not pair.text.strip():
-            out.rejects.append((_reject(pair, RejectReason.EMPTY_TEXT, "description is empty"),
-                                spool.put(fig.image)))
-            continue
-        try:
-            width, height = image_size(fig.image)
-            vec, ph, dh, hist = describe(fig.image)
-        except Exception as err:  # noqa: BLE001 - any decoder failure is data, not a crash
-            out.rejects.append((_reject(pair, RejectReason.UNDECODABLE_IMAGE,
-                                        f"{type(err).__name__}: {err}"), spool.put(fig.image)))
-            continue
-        offset, length = spool.put(fig.image)
-        out.rows.append(_row(pair, width, height, offset, length))
-        out.thumbs.append(vec)
-        out.phash.append(ph)
-        out.dhash.append(dh)
-        out.hists.append(hist)
+    # fork: workers need no re-import of the caller's __main__ (scripts without a main guard work)
+    method = "fork" if "fork" in get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(workers, mp_context=get_context(method)) if workers > 1 else None
+    pending: deque = deque()
+    try:
+        for pair in pairs:
+            if not pair.text.strip():
+                out.rejects.append((_reject(pair, RejectReason.EMPTY_TEXT, "description is empty"),
+                                    spool.put(pair.figure.image)))
+                continue
+            where = spool.put(pair.figure.image)
+            job = pool.submit(_features, pair.figure.image) if pool else _Now(_features(pair.figure.image))
+            pending.append((pair, where, job))
+            while len(pending) > 8 * max(1, workers):
+                _collect(out, *pending.popleft(), gray_spool)
+        while pending:
+            _collect(out, *pending.popleft(), gray_spool)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
     return out
+
+
+def _collect(out: Ingested, pair: Pair, where: tuple[int, int], job, gray_spool) -> None:
+    size, feats = job.result()
+    if size is None:
+        out.rejects.append((_reject(pair, RejectReason.UNDECODABLE_IMAGE, feats), where))
+        return
+    vec, ph, dh, hist, gray = feats
+    out.rows.append(_row(pair, size[0], size[1], *where))
+    out.thumbs.append(vec)
+    out.phash.append(ph)
+    out.dhash.append(dh)
+    out.hists.append(hist)
+    out.grays.append((*gray_spool.put(gray.tobytes()), gray.shape) if gray_spool else gray)
 
 
 def _row(pair: Pair, width: int, height: int, offset: int, length: int) -> Row:

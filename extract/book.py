@@ -8,14 +8,16 @@ import pickle
 from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pymupdf
 
-from culti.records import Book, PageExtract, PageStatus
+from culti.records import Book, PageExtract, PageKind, PageStatus
 
 from .config import ExtractConfig
 from .digital import PageContext, image_digest
+from .page import failed_page
 
 # per-process state: the document is opened once per worker, not once per page
 _STATE: dict[str, object] = {}
@@ -48,9 +50,36 @@ def _init_worker(book: Book, config: ExtractConfig, repeated: frozenset[str],
     from .engines import quiet_engine_logs
 
     quiet_engine_logs()
+    _malloc_fixed_threshold()
     os.environ.setdefault("OMP_NUM_THREADS", str(config.engine_threads))
     _STATE.clear()
     _STATE.update(book=book, config=config, repeated=repeated, cache_dir=cache_dir)
+
+
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def _malloc_fixed_threshold() -> None:
+    """Page-sized numpy buffers come and go per page; with glibc's sliding mmap threshold they
+    end up on the heap and fragment it, so RSS creeps up page after page. Pin the threshold."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD: buffers over 1 MiB are mmapped and returned
+
+
+def _release_page_memory() -> None:
+    """Drop MuPDF's cache of decoded images (a scan per page) and hand freed heap back."""
+    pymupdf.TOOLS.store_shrink(100)
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 def _document() -> pymupdf.Document:
@@ -90,6 +119,8 @@ def compute_page(page: int) -> PageExtract:
             result = failed_page(ctx, err, round(rect.width, 2), round(rect.height, 2))
         except Exception:
             result = failed_page(ctx, err)
+    if result.kind != PageKind.DIGITAL:
+        _release_page_memory()
     cache_dir = _STATE["cache_dir"]
     if cache_dir is not None and result.status != PageStatus.FAILED:
         _write_atomic(cache_path(cache_dir, book, config, page), result)  # type: ignore[arg-type]
@@ -125,17 +156,33 @@ def extract_book(book: Book, config: ExtractConfig,
     in_flight = config.in_flight or 2 * workers
     bar = tqdm(total=book.page_count, desc=book.source, unit="page", disable=not config.progress,
                leave=False, dynamic_ncols=True)
-    pool = None
+    pool: ProcessPoolExecutor | None = None
+    submit: ProcessPoolExecutor | _InProcess
     try:
         if workers <= 1:
             _init_worker(book, config, repeated, cache_dir)
             submit = _InProcess()
         else:
-            pool = ProcessPoolExecutor(workers, initializer=_init_worker,
-                                       initargs=(book, config, repeated, cache_dir))
-            submit = pool
+            pool = submit = _new_pool(workers, book, config, repeated, cache_dir)
         pending: deque[tuple[int, Future | PageExtract]] = deque()
         running = 0
+
+        def take() -> PageExtract:
+            nonlocal pool, submit
+            page, item = pending.popleft()
+            if not isinstance(item, Future):
+                return item
+            try:
+                return item.result()
+            except BrokenProcessPool as err:  # a worker died (e.g. MuPDF crashed): new pool
+                pool.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
+                pool = submit = _new_pool(workers, book, config, repeated, cache_dir)
+                for i, (p, it) in enumerate(pending):
+                    if isinstance(it, Future):
+                        pending[i] = (p, submit.submit(compute_page, p))
+                ctx = PageContext(book.source, book.sha256, page, repeated)
+                return failed_page(ctx, err)
+
         for page in range(1, book.page_count + 1):
             cached = _read_cached(cache_path(cache_dir, book, config, page)) if cache_dir else None
             if cached is not None:
@@ -145,10 +192,10 @@ def extract_book(book: Book, config: ExtractConfig,
                 running += 1
             while pending and (running >= in_flight or not isinstance(pending[0][1], Future)):
                 running -= isinstance(pending[0][1], Future)
-                yield _result(pending.popleft()[1])
+                yield take()
                 bar.update(1)
         while pending:
-            yield _result(pending.popleft()[1])
+            yield take()
             bar.update(1)
     finally:
         bar.close()
@@ -158,8 +205,10 @@ def extract_book(book: Book, config: ExtractConfig,
             _close_state()
 
 
-def _result(item: Future | PageExtract) -> PageExtract:
-    return item.result() if isinstance(item, Future) else item
+def _new_pool(workers: int, book: Book, config: ExtractConfig, repeated: frozenset[str],
+              cache_dir: Path | None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, initializer=_init_worker,
+                               initargs=(book, config, repeated, cache_dir))
 
 
 def _close_state() -> None:

@@ -46,7 +46,7 @@ def image_candidates(page: pymupdf.Page, doc: pymupdf.Document,
     Candidate showing only its visible part, strips and tiles merged into one."""
     matrix, page_rect = page.rotation_matrix, page.rect
     out: list[Candidate] = []
-    for info in page.get_image_info(xrefs=True):
+    for info in image_placements(page):
         xref = info.get("xref", 0)
         full = pymupdf.Rect(info["bbox"]) * matrix
         if full.is_empty or xref <= 0:
@@ -58,6 +58,19 @@ def image_candidates(page: pymupdf.Page, doc: pymupdf.Document,
         zoom = max(info["width"] / max(full.width, 1e-3), info["height"] / max(full.height, 1e-3))
         out.append(Candidate(shown, (xref,), image_digest(doc, xref), zoom, clipped, "image"))
     return merge_tiles(out)
+
+
+def image_placements(page: pymupdf.Page) -> list[dict]:
+    """Given a page, return get_image_info() entries with their xref: matched by pixel size to
+    the page's image list, which avoids hashing every decoded image (xrefs=True does)."""
+    infos = page.get_image_info()
+    by_size: dict[tuple[int, int], list[int]] = {}
+    for item in page.get_images(full=True):
+        by_size.setdefault((item[2], item[3]), []).append(item[0])
+    sizes = [(i["width"], i["height"]) for i in infos]
+    if any(len(set(by_size.get(s, []))) != 1 for s in sizes):
+        return page.get_image_info(xrefs=True)  # same-size images: only hashes tell them apart
+    return [{**info, "xref": by_size[s][0]} for info, s in zip(infos, sizes, strict=True)]
 
 
 def _shown_area(full: pymupdf.Rect, clips: list[pymupdf.Rect]) -> pymupdf.Rect:

@@ -70,22 +70,28 @@ def decode_xref(doc: pymupdf.Document, xref: int, smask: int = 0) -> pymupdf.Pix
 
 
 def encode_pixmap(pix: pymupdf.Pixmap, photo: bool, quality: int) -> Encoded:
-    """Given a pixmap, return PNG bytes (alpha, line art) or JPEG bytes (opaque photos)."""
-    if photo and not pix.alpha:
-        data = pix.tobytes("jpeg", jpg_quality=quality)
-        return Encoded(data, "jpeg", pix.w, pix.h)
-    return Encoded(pix.tobytes("png"), "png", pix.w, pix.h)
+    """Given a pixmap, return PNG bytes (alpha, line art) or JPEG bytes (opaque photos); PIL
+    encodes 2-3x faster than MuPDF's PNG writer at a similar size."""
+    pix = pixmap_to_rgb(pix)
+    mode = {(1, False): "L", (1, True): "LA", (3, False): "RGB", (3, True): "RGBA"}[
+        (pix.colorspace.n, bool(pix.alpha))]
+    img = Image.frombytes(mode, (pix.w, pix.h), pix.samples)
+    return encode_image(img, photo and not pix.alpha, quality)
+
+
+def encode_image(img: Image.Image, photo: bool, quality: int) -> Encoded:
+    """Given a PIL image, return JPEG (photos) or PNG bytes."""
+    buf = io.BytesIO()
+    if photo:
+        img.save(buf, "JPEG", quality=quality)
+        return Encoded(buf.getvalue(), "jpeg", img.width, img.height)
+    img.save(buf, "PNG", compress_level=3)
+    return Encoded(buf.getvalue(), "png", img.width, img.height)
 
 
 def encode_array(arr: np.ndarray, photo: bool, quality: int) -> Encoded:
     """Given an RGB or grey uint8 array, return JPEG (photos) or PNG bytes."""
-    img = Image.fromarray(arr)
-    buf = io.BytesIO()
-    if photo:
-        img.save(buf, "JPEG", quality=quality, subsampling=0)
-        return Encoded(buf.getvalue(), "jpeg", img.width, img.height)
-    img.save(buf, "PNG", optimize=False)
-    return Encoded(buf.getvalue(), "png", img.width, img.height)
+    return encode_image(Image.fromarray(arr), photo, quality)
 
 
 def render_region(page: pymupdf.Page, rect: pymupdf.Rect, zoom: float, photo: bool,

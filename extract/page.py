@@ -63,13 +63,27 @@ def text_blocks(page: pymupdf.Page, textdict: dict, config: ExtractConfig, plumb
     if lines and bad <= MAX_BAD_FRAC:
         return lines_to_blocks(lines, page_no, page.rect, page.rotation_matrix,
                                config.band_frac), "pymupdf"
-    if lines and plumber_page is not None:
-        second = plumber_lines(plumber_page)
+    if lines and plumber_page is not None and (second_page := _resolve(plumber_page)) is not None:
+        second = plumber_lines(second_page)
         real2, bad2 = text_quality("".join(ln["text"] for ln in second))
         if second and bad2 <= MAX_BAD_FRAC and real2 >= min(real, config.min_text_chars):
             return lines_to_blocks(second, page_no, page.rect, page.rotation_matrix,
                                    config.band_frac), "pdfplumber"
     return [], "" if lines else "none"
+
+
+class _PlumberPage:
+    """A pdfplumber page fetched only if PyMuPDF's text turns out broken (opening is slow)."""
+
+    def __init__(self, plumber_doc, page: int) -> None:
+        self.doc, self.page = plumber_doc, page
+
+    def get(self):
+        return self.doc.pages[self.page - 1] if self.doc is not None else None
+
+
+def _resolve(plumber_page):
+    return plumber_page.get() if isinstance(plumber_page, _PlumberPage) else plumber_page
 
 
 def ocr_fallback(page: pymupdf.Page, figure_boxes: list, config: ExtractConfig) -> list[TextBlock]:
@@ -102,8 +116,7 @@ def extract_page(doc: pymupdf.Document, ctx: PageContext, config: ExtractConfig,
     kind = page_kind(page, doc, textdict, config)
     if kind == PageKind.DIGITAL:
         figures, rejects, boxes = digital_figures(page, doc, ctx, config)
-        plumber_page = plumber_doc.pages[ctx.page - 1] if plumber_doc is not None else None
-        blocks, reading = text_blocks(page, textdict, config, plumber_page)
+        blocks, reading = text_blocks(page, textdict, config, _PlumberPage(plumber_doc, ctx.page))
         if not reading:
             blocks = ocr_fallback(page, list(boxes), config)
         blocks = mark_captions(blocks, boxes)

@@ -55,7 +55,9 @@ class Scan:
 def largest_image(page: pymupdf.Page) -> tuple[dict | None, float]:
     """Given a page, return the image placement covering most of it and its cover fraction."""
     best, best_area = None, 0.0
-    for info in page.get_image_info(xrefs=True):
+    from .digital import image_placements
+
+    for info in image_placements(page):
         rect = (pymupdf.Rect(info["bbox"]) * page.rotation_matrix) & page.rect
         if info.get("xref", 0) > 0 and not rect.is_empty and rect.get_area() > best_area:
             best, best_area = info, rect.get_area()

@@ -116,7 +116,7 @@ def _pixel_batches(batches: list, pils: list, augment, cfg: EvalConfig, epoch: i
         return iter(data[i] for i in range(len(data)))
     generator = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)
     loader = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=cfg.loader_workers,
-                                         pin_memory=True, generator=generator, prefetch_factor=4)
+                                         pin_memory=cfg.cuda, generator=generator, prefetch_factor=4)
     return iter(loader)
 
 

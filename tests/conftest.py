@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CULTI = [sys.executable, "-m", "culti.cli"]
+CULTI = [sys.executable, "-m", "culti"]
 
 # Nothing in the tests may reach a model or dataset hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

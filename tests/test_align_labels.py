@@ -87,3 +87,9 @@ def test_subcaptions(text, sub, title):
 @pytest.mark.parametrize("text", ["乙方", "甲骨文是一种古老文字，记录了商代的占卜。", "(a) " + "很长" * 20])
 def test_not_subcaptions(text):
     assert parse_subcaption(text) is None
+
+
+def test_wrapped_title_line_joins_the_title_not_the_description():
+    parsed = parse_caption("图版一六〇 第196窟北壁供养人\n行列\n晚唐壁画，位于莫高窟第196窟北壁。")
+    assert parsed.title == "第196窟北壁供养人行列"
+    assert parsed.rest.startswith("晚唐壁画")

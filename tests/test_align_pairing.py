@@ -152,3 +152,13 @@ def test_far_caption_on_a_plate_page_still_pairs():
     p = page_of(1, [fig(1, 0, (40, 40, 555, 600))], [cap(1, "图版七 说法图", (230, 760, 365, 774))])
     pair = align_book([p], CFG).pairs[0]
     assert pair.label == "图版七" and "far" in pair.evidence and pair.confidence < 0.8
+
+
+def test_one_caption_centred_under_a_row_of_images_is_a_composite():
+    p = page_of(8, [fig(8, 0, (73, 70, 255, 252)), fig(8, 1, (269, 70, 451, 252))],
+                [cap(8, "图1-11  黄地龟背纹锦", (197, 274, 327, 286))])
+    al = align_book([p], CFG)
+    pairs = by_index(al)
+    assert pairs[8, 0].label == pairs[8, 1].label == "图1-11"
+    assert pairs[8, 0].group_hint == pairs[8, 1].group_hint is not None
+    assert "row-group" in pairs[8, 0].evidence and not al.rejects

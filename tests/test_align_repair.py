@@ -111,3 +111,51 @@ def test_short_first_line_set_to_one_side_still_belongs():
 def test_ocr_spaces_inside_numbers_between_cjk():
     assert clean_text("莫高窟第1 5 9 窟南壁，第1 54 窟") == "莫高窟第159窟南壁，第154窟"
     assert clean_text("about 1 5 9 AD") == "about 1 5 9 AD"
+
+
+def test_short_last_line_at_the_margin_continues_the_description():
+    p = page_of(36, [fig(36, 0, (151, 440, 383, 614))], [
+        blk(36, "图2 - 2 3 黄地晕繝条纹锦", (197, 615, 341, 632), ocr=True),
+        blk(36, "清代织锦，南京云锦研究所藏。黄色地上以黑、蓝二色显花，主体纹样为宽窄不一的彩色横条带。构",
+            (75, 629, 479, 651), ocr=True),
+        blk(36, "图饱满，富于装饰性。", (59, 651, 145, 664), ocr=True),
+    ], scanned=True)
+    pair = align_book([p], CFG).pairs[0]
+    assert pair.text.endswith("彩色横条带。构图饱满，富于装饰性。")
+
+
+def test_ocr_subcaptions_joined_on_one_row():
+    p = page_of(8, [fig(8, 0, (102, 162, 292, 413)), fig(8, 1, (302, 160, 492, 411))], [
+        blk(8, "甲全貌 乙局部", (177, 413, 418, 429), kind=BlockKind.CAPTION, ocr=True),
+        blk(8, "图版十一 第427窟南壁供养人行列\n隋代壁画，位于莫高窟第427窟南壁。", (77, 430, 530, 463),
+            kind=BlockKind.CAPTION, ocr=True),
+    ], scanned=True)
+    pairs = by_index(align_book([p], CFG))
+    assert (pairs[8, 0].label, pairs[8, 1].label) == ("图版十一(甲)", "图版十一(乙)")
+    assert pairs[8, 0].text == pairs[8, 1].text == "隋代壁画，位于莫高窟第427窟南壁。"
+
+
+def test_description_under_an_overlapping_ocr_caption_box():
+    p = page_of(4, [fig(4, 0, (149, 78, 456, 236))], [
+        blk(4, "图版三 第4 2 7 窟北壁楼阁图", (223, 237, 378, 255), ocr=True),
+        blk(4, "隋代壁画，位于莫高窟第427窟北壁。石绿地上绘殿堂楼阁，\n屋檐层叠，下有立柱。", (60, 250, 534, 288), ocr=True),
+    ], scanned=True)
+    pair = align_book([p], CFG).pairs[0]
+    assert pair.title == "第427窟北壁楼阁图"
+    assert pair.text == "隋代壁画，位于莫高窟第427窟北壁。石绿地上绘殿堂楼阁，屋檐层叠，下有立柱。"
+
+
+def test_prose_about_another_figure_after_caption_block_description_is_cut():
+    p = page_of(11, [fig(11, 0, (66, 78, 287, 300))], [
+        blk(11, "图版十七第420窟窟顶莲花藻井\n隋代壁画，位于莫高窟第420窟窟顶。", (58, 303, 282, 340), ocr=True),
+        blk(11, "如图版十九所示，榜题文字多已漫患。隋代洞窟有新的发展。", (56, 350, 534, 380), ocr=True),
+    ], scanned=True)
+    assert align_book([p], CFG).pairs[0].text == "隋代壁画，位于莫高窟第420窟窟顶。"
+
+
+def test_caption_region_running_into_prose_about_another_figure_is_cut():
+    p = page_of(1, [fig(1, 0, (100, 100, 495, 400))], [
+        blk(1, "图版二 第427窟西壁双飞天\n隋代壁画，位于第427窟西壁。\n如图版三所示，画工以土红线起稿。",
+            (60, 408, 535, 460), kind=BlockKind.CAPTION, ocr=True),
+    ], scanned=True)
+    assert align_book([p], CFG).pairs[0].text == "隋代壁画，位于第427窟西壁。"

@@ -104,3 +104,20 @@ def test_paddleocr_missing_gives_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "paddleocr", None)  # as if not installed
     with pytest.raises(RuntimeError, match="paddleocr is not installed"):
         get_ocr("paddleocr")
+
+
+def test_worker_crash_fails_only_that_page(book, monkeypatch):
+    import os
+
+    real = extract.page.extract_page
+
+    def crash_on_page_2(doc, ctx, config, plumber=None):
+        if ctx.page == 2:
+            os._exit(3)  # a hard crash inside MuPDF looks like this to the pool
+        return real(doc, ctx, config, plumber)
+
+    monkeypatch.setattr(extract.page, "extract_page", crash_on_page_2)
+    pages = list(extract_book(book, ExtractConfig(workers=2, progress=False, in_flight=1)))
+    assert [p.page for p in pages] == [1, 2, 3, 4, 5]
+    assert [p.status for p in pages] == [PageStatus.OK, PageStatus.FAILED] + [PageStatus.OK] * 3
+    assert "BrokenProcessPool" in pages[1].error

@@ -113,3 +113,18 @@ def test_missing_split_and_empty_rows_are_config_errors(tmp_path):
     write_dataset(tmp_path / "d", rows)
     with pytest.raises(EvalConfigError, match="no image bytes or no text"):
         read_split(tmp_path / "d", "train")
+
+
+def test_worker_process_augmentation_repeats(small):
+    """The CUDA path (augmentation in DataLoader workers) is seeded too; exercised here on CPU."""
+    import torch
+
+    torch.set_num_threads(1)
+    states = []
+    for _ in range(2):
+        seed_everything(0)
+        model = load_model("tiny", None)
+        finetune(model, read_split(small, "train"), read_split(small, "validation"), 64,
+                 EvalConfig(epochs=1, workers=2), log=lambda _: None)
+        states.append(model.state_dict())
+    assert all(torch.equal(v, states[1][k]) for k, v in states[0].items())

@@ -65,3 +65,39 @@ def test_rgba_is_flattened_on_white():
     assert rgb.mode == "RGB"
     assert rgb.getpixel((1, 1)) == (255, 255, 255)
     assert rgb.getpixel((0, 0)) == (0, 0, 255)
+
+
+def test_gallery_crops_match_encoding_each_crop_alone(tmp_path):
+    """Batched crop encoding across images == encoding every crop on its own, and the LACLIP
+    score built on it == the per-pair loop over those single-crop embeddings."""
+    import torch
+
+    from laclip_eval.encode import encode_texts, transform
+    from laclip_eval.finetune import seed_everything
+    from laclip_eval.laclip import build_gallery
+    from laclip_eval.models import build_model
+
+    seed_everything(0)
+    model = build_model("tiny").eval()
+    pils = [Image.new("RGB", (90 + 10 * i, 70), (40 * i, 100, 200 - 30 * i)) for i in range(5)]
+    for i, image in enumerate(pils):
+        image.paste((250, 250, 0), (5 * i, 10, 5 * i + 30, 40))
+    ids = [f"img{i}" for i in range(5)]
+    gallery = build_gallery(model, pils, ids, 64, "cpu", batch=7, k=3, scale=(0.3, 0.6), seed=1,
+                            cache=tmp_path / "g.npz")
+    prep = transform(64)
+
+    def alone(image) -> np.ndarray:
+        with torch.no_grad():
+            return unit(model.encode_image(prep(image)[None]).numpy()[0])
+
+    texts = encode_texts(model, ["黄色方形", "蓝色底子"], "cpu", 8)
+    for i, image in enumerate(pils):
+        crops = [alone(image.crop(b)) for b in crop_boxes(ids[i], *image.size, 3, (0.3, 0.6), seed=1)]
+        np.testing.assert_allclose(gallery.crop_emb[i], np.stack(crops), atol=2e-5)
+        np.testing.assert_allclose(gallery.global_emb[i], alone(image), atol=2e-5)
+    got = laclip_scores(texts, gallery.global_emb, gallery.crop_emb, LaclipParams(3, 0.1, 0.0, (0.3, 0.6)))
+    want = [[loop_score(t, gallery.global_emb[i], gallery.crop_emb[i], 3, 0.1, 0.0) for i in range(5)] for t in texts]
+    np.testing.assert_allclose(got, np.array(want), rtol=1e-5, atol=1e-6)
+    cached = build_gallery(model, pils, ids, 64, "cpu", batch=7, k=3, scale=(0.3, 0.6), seed=1, cache=tmp_path / "g.npz")
+    assert cached.cached and np.array_equal(cached.crop_emb, gallery.crop_emb)

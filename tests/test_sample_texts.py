@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from culti.sample.attributes import MURAL_SUBJECTS, SILK_MOTIFS, mural_attrs, silk_attrs
-from culti.sample.texts import chinese_numeral, label_for, mural_description, silk_description, silk_title
+from culti.sample.texts import (
+    chinese_numeral,
+    label_for,
+    mural_description,
+    silk_description,
+    silk_title,
+)
 
 _DIGITS = "零一二三四五六七八九"
 

@@ -14,7 +14,6 @@ from culti.sample.attributes import (
     MURAL_INKS,
     SILK_GROUNDS,
     SILK_INKS,
-    MuralAttrs,
     SilkAttrs,
 )
 

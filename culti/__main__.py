@@ -1,0 +1,5 @@
+import sys
+
+from culti.cli import main
+
+sys.exit(main())
