@@ -192,7 +192,6 @@ def _facing_page(lonely: list[Unit], orphans: list[Caption]
     """Pair a captionless plate with a figureless caption on the page before or after it."""
     if not lonely or not orphans:
         return [], lonely, orphans
-    lonely_pages = {u.page for u in lonely}
     orphan_pages = {c.page for c in orphans}
     cost = np.full((len(lonely), len(orphans) + len(lonely)), INFEASIBLE)
     cost[:, len(orphans):] = NO_CAPTION_COST
@@ -200,7 +199,7 @@ def _facing_page(lonely: list[Unit], orphans: list[Caption]
         if u.page in orphan_pages:
             continue  # a caption left on the plate's own page did not fit it: not a facing plate
         for j, c in enumerate(orphans):
-            if abs(c.page - u.page) != 1 or c.page in lonely_pages:
+            if abs(c.page - u.page) != 1:
                 continue
             # the spread partner (even page faces the next odd one) is the likelier side
             partner = u.page + 1 if u.page % 2 == 0 else u.page - 1

@@ -130,6 +130,7 @@ def main() -> int:
     print(f"build: {wall:.1f} s wall, peak RSS {peak:.0f} MiB (before build {rss_before:.0f} MiB)")
     print(f"rows {summary.n_rows} {summary.split_counts}; groups {summary.n_groups}; "
           f"dedupe {summary.dedupe_counts}")
+    print(f"seconds per step: {summary.seconds}")
     size = sum(p.stat().st_size for p in args.out.iterdir()) / 2**20
     print(f"output {size:.0f} MiB in {args.out}")
     return 0

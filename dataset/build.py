@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from culti.records import Pair, Reject
 from dataset import card, parquet
 from dataset.config import SPLITS, BuildConfig, BuildSummary
 from dataset.dedupe import dedupe
-from dataset.groups import assign_groups, crop_edges
+from dataset.groups import UnionFind, assign_groups, crop_edges
 from dataset.rows import _EXT, Row, image_path, ingest, spool_rejects
 from dataset.split import assign_splits
 from dataset.spool import ImageSpool
@@ -39,9 +40,18 @@ def build_dataset(pairs: Iterable[Pair], rejects: Iterable[Reject], config: Buil
 
 def _build(pairs, rejects, config, out_dir, staging, spools, manifest) -> BuildSummary:
     spool, gray_spool = spools
+    clock = [time.perf_counter()]
+    seconds: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        clock.append(time.perf_counter())
+        seconds[name] = round(clock[-1] - clock[-2], 2)
+
     data = ingest(pairs, spool, gray_spool, config.workers)
     all_rejects = list(data.rejects) + list(spool_rejects(rejects, spool))
+    lap("ingest")
     dd = dedupe(data, spool, config)
+    lap("dedupe")
     kept = [data.rows[i] for i in dd.keep]
     new_index = {old: new for new, old in enumerate(dd.keep)}
 
@@ -51,16 +61,28 @@ def _build(pairs, rejects, config, out_dir, staging, spools, manifest) -> BuildS
     links = [(kept_index(a), kept_index(b)) for a, b in dd.text_edges]
     n_crops = 0
     if config.detect_crops and kept:
-        hists = np.stack([data.hists[i] for i in dd.keep])
-        def load_gray(k: int) -> np.ndarray:
-            offset, length, shape = data.grays[dd.keep[k]]
+        # searched among all rows, dropped twins included: a crop and its whole may be kept from
+        # different copies of the book (born-digital and scanned), yet match within one of them
+        together = UnionFind(len(kept))
+        for a, b in links:
+            together.union(a, b)
+
+        def linked(a: int, b: int) -> bool:
+            return together.find(kept_index(a)) == together.find(kept_index(b))
+
+        def load_gray(i: int) -> np.ndarray:
+            offset, length, shape = data.grays[i]
             return np.frombuffer(gray_spool.get(offset, length), np.uint8).reshape(shape)
 
-        crops = crop_edges(kept, hists, load_gray, config)
-        links += [(a, b) for a, b, _ in crops]
+        crops = crop_edges(data.rows, np.stack(data.hists), load_gray, config, linked)
+        for a, b, _ in crops:
+            links.append((kept_index(a), kept_index(b)))
+            together.union(kept_index(a), kept_index(b))
         n_crops = len(crops)
+    lap("crops")
     group_ids = assign_groups(kept, links)
     splits = assign_splits(kept, group_ids, config.ratios, config.seed)
+    lap("split")
     all_rejects += [(r, _where(data.rows, r.item_id)) for r in dd.rejects]
     all_rejects.sort(key=lambda rw: _reject_key(rw[0]))
 
@@ -76,6 +98,7 @@ def _build(pairs, rejects, config, out_dir, staging, spools, manifest) -> BuildS
                         _reject_records(all_rejects, spool), config.row_group_rows,
                         config.row_group_bytes, config.zstd_level)
     spool.close()
+    lap("parquet")
 
     reject_counts = dict(sorted(Counter(r.reason.value for r, _ in all_rejects).items()))
     dedupe_counts = dict(sorted(Counter(r.reason.value for r in dd.rejects).items()))
@@ -89,9 +112,10 @@ def _build(pairs, rejects, config, out_dir, staging, spools, manifest) -> BuildS
         parquet.fsync_file(staging / name)
     summary = BuildSummary(out_dir=str(out_dir), split_counts=counts, domain_counts=domain_counts,
                            reject_counts=reject_counts, n_rows=len(kept), n_rejects=len(all_rejects),
-                           n_groups=n_groups, dedupe_counts=dedupe_counts)
+                           n_groups=n_groups, dedupe_counts=dedupe_counts, seconds=seconds)
     _write_manifest(staging, manifest, params, summary, n_crops)
     parquet.publish(staging, out_dir, FILES, MANIFEST)
+    lap("card+publish")
     return summary
 
 

@@ -18,11 +18,16 @@ class BuildConfig:
     phash_threshold: int = 24  # max Hamming distance of the 64-bit pHash
     dhash_threshold: int = 22  # max Hamming distance of the 64-bit dHash
     aspect_tolerance: float = 0.12  # relative difference of width/height
+    # ... OR both hashes close and the thumbnails loosely alike (heavy scans: tone, blur, moire)
+    hash_phash_threshold: int = 12
+    hash_dhash_threshold: int = 16
+    hash_min_similarity: float = 0.6
     # near-duplicate texts: MinHash on character shingles, LSH
     minhash_threshold: float = 0.85  # estimated Jaccard of shingle sets
     minhash_perm: int = 128
     shingle: int = 3
     text_drop_similarity: float = 0.90  # thumbnail cosine above which a text twin is dropped, not grouped
+    # (a text twin with the same caption is dropped whatever its picture: the scanned twin's figure)
     # crop-of: a figure that is an (enlarged) part of another figure of the same book
     detect_crops: bool = True
     crop_page_window: int = 4  # only pairs at most this many pages apart (0: whole book)
@@ -38,12 +43,13 @@ class BuildConfig:
         if len(self.ratios) != 3 or any(r < 0 for r in self.ratios) or abs(sum(self.ratios) - 1) > 1e-6:
             raise ValueError(f"BuildConfig.ratios={self.ratios}: give three non-negative fractions "
                              "(train, validation, test) that sum to 1, e.g. (0.7, 0.1, 0.2)")
-        for name in ("thumb_similarity", "minhash_threshold", "text_drop_similarity",
+        for name in ("thumb_similarity", "minhash_threshold", "text_drop_similarity", "hash_min_similarity",
                      "crop_threshold", "crop_color_overlap"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"BuildConfig.{name}={value}: must lie in (0, 1]")
-        for name, top in (("phash_threshold", 64), ("dhash_threshold", 64)):
+        for name, top in (("phash_threshold", 64), ("dhash_threshold", 64),
+                          ("hash_phash_threshold", 64), ("hash_dhash_threshold", 64)):
             value = getattr(self, name)
             if not 0 <= value <= top:
                 raise ValueError(f"BuildConfig.{name}={value}: must lie in [0, {top}]")
@@ -79,3 +85,4 @@ class BuildSummary:
     n_rejects: int
     n_groups: int
     dedupe_counts: dict[str, int] = field(default_factory=dict)  # reason -> rows dropped by dedupe
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per step (not written)

@@ -2,8 +2,8 @@
 
 Near-duplicate texts alone (two different pictures with the same generic description) are not
 dropped: they are returned as group edges so the two rows land in one split. A text twin is dropped
-only when its picture also looks alike (thumbnail cosine >= text_drop_similarity), i.e. the same
-figure that the stricter image test missed (a heavy re-scan).
+only when its caption is the same or its picture also looks alike (thumbnail cosine >=
+text_drop_similarity): the same figure that the image tests missed (a heavy re-scan).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datasketch import MinHash, MinHashLSH
 
 from culti.records import Reject, RejectReason
 from dataset.config import BuildConfig
-from dataset.features import hamming, pixel_sha256
+from dataset.features import pixel_sha256
 from dataset.groups import UnionFind
 from dataset.rows import Ingested, Row, duplicate_reject
 from dataset.spool import ImageSpool
@@ -38,14 +38,23 @@ def _aspect_ok(a: Row, b: Row, tol: float) -> bool:
     return abs(ra - rb) <= tol * max(ra, rb)
 
 
-def similar_pairs(thumbs: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
-    """Given unit thumbnail vectors (n, d), return (i, j, cosine) with i < j and cosine >= threshold."""
+def near_pairs(thumbs: np.ndarray, ph: np.ndarray, dh: np.ndarray,
+               config: BuildConfig) -> list[tuple[int, int, float, int, int]]:
+    """Given unit thumbnails and hashes, return (i, j, cosine, phash d, dhash d), i < j, that pass
+    either test: thumbnails alike and hashes near, or hashes close and thumbnails loosely alike."""
     found = []
     for start in range(0, len(thumbs), _BLOCK):
-        sims = thumbs[start:start + _BLOCK] @ thumbs.T
-        for i, j in zip(*np.nonzero(sims >= threshold), strict=True):
+        stop = min(start + _BLOCK, len(thumbs))
+        sims = thumbs[start:stop] @ thumbs.T
+        dp = np.bitwise_count(ph[start:stop, None] ^ ph[None, :])
+        dd = np.bitwise_count(dh[start:stop, None] ^ dh[None, :])
+        strict = (sims >= config.thumb_similarity) & (dp <= config.phash_threshold) & \
+            (dd <= config.dhash_threshold)
+        hashed = (dp <= config.hash_phash_threshold) & (dd <= config.hash_dhash_threshold) & \
+            (sims >= config.hash_min_similarity)
+        for i, j in zip(*np.nonzero(strict | hashed), strict=True):
             if start + i < j:
-                found.append((int(start + i), int(j), float(sims[i, j])))
+                found.append((int(start + i), int(j), float(sims[i, j]), int(dp[i, j]), int(dd[i, j])))
     return found
 
 
@@ -55,10 +64,8 @@ def image_edges(data: Ingested, config: BuildConfig) -> tuple[list[tuple[int, in
     ph = np.array(data.phash, np.uint64)
     dh = np.array(data.dhash, np.uint64)
     edges = []
-    for i, j, cos in similar_pairs(thumbs, config.thumb_similarity):
-        dp, dd = int(hamming(ph[i], ph[j])), int(hamming(dh[i], dh[j]))
-        if dp <= config.phash_threshold and dd <= config.dhash_threshold and \
-                _aspect_ok(data.rows[i], data.rows[j], config.aspect_tolerance):
+    for i, j, cos, dp, dd in near_pairs(thumbs, ph, dh, config):
+        if _aspect_ok(data.rows[i], data.rows[j], config.aspect_tolerance):
             edges.append((i, j, f"thumbnail cosine {cos:.3f}, phash {dp}, dhash {dd}"))
     return edges, thumbs
 
@@ -106,9 +113,12 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
     text_edges = []
     for i, j, jac in text_pairs([r.text for r in rows], config):
         cos = float(thumbs[i] @ thumbs[j])
-        if cos >= config.text_drop_similarity and _aspect_ok(rows[i], rows[j], config.aspect_tolerance):
+        same_caption = normalize_text(rows[i].caption) == normalize_text(rows[j].caption) != ""
+        if same_caption or (cos >= config.text_drop_similarity
+                            and _aspect_ok(rows[i], rows[j], config.aspect_tolerance)):
             uf.union(i, j)
-            why.setdefault((i, j), f"text Jaccard {jac:.2f}, thumbnail cosine {cos:.3f}")
+            caption = ", same caption" if same_caption else ""
+            why.setdefault((i, j), f"text Jaccard {jac:.2f}, thumbnail cosine {cos:.3f}{caption}")
             why.setdefault((j, i), why[(i, j)])
         else:
             text_edges.append((i, j))

@@ -92,8 +92,10 @@ def _crop_pair(ga: dict[int, np.ndarray], gb: dict[int, np.ndarray]) -> tuple[bo
 
 
 def crop_edges(rows: Sequence[Row], hists: np.ndarray, load_gray: Callable[[int], np.ndarray],
-               config: BuildConfig) -> list[tuple[int, int, float]]:
-    """Given kept rows, their colour histograms and gray loader, return (crop, whole, score) pairs."""
+               config: BuildConfig, linked: Callable[[int, int], bool] | None = None
+               ) -> list[tuple[int, int, float]]:
+    """Given rows, their colour histograms and gray loader, return (crop, whole, score) pairs of
+    one book; `linked(a, b)` true skips a pair already known to stay together."""
     by_book: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         by_book[row.source_sha256].append(i)
@@ -105,13 +107,16 @@ def crop_edges(rows: Sequence[Row], hists: np.ndarray, load_gray: Callable[[int]
             for b in members[a_pos + 1:]:
                 if config.crop_page_window and rows[b].page - rows[a].page > config.crop_page_window:
                     break
-                if float(np.minimum(hists[a], hists[b]).sum()) >= config.crop_color_overlap:
+                if float(np.minimum(hists[a], hists[b]).sum()) >= config.crop_color_overlap \
+                        and not (linked and linked(a, b)):
                     cands.append((a, b))
         if not cands:
             continue
         gray = {i: grays(load_gray(i))  # one book at a time
                 for i in sorted({i for pair in cands for i in pair})}
         for a, b in cands:
+            if linked and linked(a, b):  # a twin of this pair matched already
+                continue
             a_is_crop, score = _crop_pair(gray[a], gray[b])
             if score >= config.crop_threshold:
                 edges.append((a, b, score) if a_is_crop else (b, a, score))

@@ -33,6 +33,8 @@ def open_book(path: Path) -> Book:
     path = Path(path)
     if not path.is_file():
         raise InputError(RejectReason.FILE_MISSING, f"{path}: file not found; check the path")
+    if path.stat().st_size == 0:
+        raise InputError(RejectReason.EMPTY, f"{path}: empty file (0 bytes)")
     with path.open("rb") as handle:
         head = handle.read(1024)
     if path.suffix.lower() != ".pdf" or b"%PDF-" not in head:
@@ -50,6 +52,8 @@ def open_book(path: Path) -> Book:
             raise InputError(
                 RejectReason.ENCRYPTED, f"{path}: encrypted PDF; remove the password and retry"
             )
+        if doc.page_count == 0 and doc.is_repaired:  # MuPDF rebuilt a broken file and found nothing
+            raise InputError(RejectReason.CORRUPT, f"{path}: corrupt PDF, no readable page tree")
         if doc.page_count == 0:
             raise InputError(RejectReason.EMPTY, f"{path}: the PDF has no pages")
         try:

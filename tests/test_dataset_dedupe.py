@@ -89,10 +89,22 @@ def test_text_twin_with_similar_picture_is_dropped_as_near_duplicate_text(tmp_pa
     a = make_pair(21, encode(base, quality=90), page=1, desc=desc)
     # a heavy re-scan: the strict image test is tightened so only the text test can link them
     b = make_pair(21, encode(rescan(base, 5), quality=40), page=2, desc=desc[:-2] + "。")
-    config = BuildConfig(thumb_similarity=0.9999)
+    config = BuildConfig(thumb_similarity=0.9999, hash_phash_threshold=0, hash_dhash_threshold=0)
     _, out, _ = _run([a, b], tmp_path, config)
     assert [(r.reason, r.item_id, r.duplicate_of) for r in out.rejects] == \
         [(RejectReason.NEAR_DUPLICATE_TEXT, a.id, b.id)]
+
+
+def test_text_twin_with_same_caption_is_dropped_whatever_its_picture(tmp_path):
+    """A scan's crop box can miss the figure so badly that no image test holds: the caption does."""
+    desc = text(31)
+    a = make_pair(31, encode(picture(31)), page=4, desc=desc)
+    b = make_pair(31, encode(picture(32)), book="silk-a-scan.pdf", page=4, desc=desc[:-2] + "。",
+                  origin=TextOrigin.OCR)
+    assert a.caption == b.caption
+    _, out, _ = _run([a, b], tmp_path)
+    assert [(r.reason, r.item_id, r.duplicate_of) for r in out.rejects] == \
+        [(RejectReason.NEAR_DUPLICATE_TEXT, b.id, a.id)]
 
 
 def test_minhash_finds_near_duplicate_texts_against_a_naive_oracle():
