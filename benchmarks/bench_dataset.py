@@ -106,6 +106,11 @@ def pairs(n: int, folder: Path):
                    confidence=0.9)
 
 
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000)
@@ -123,11 +128,13 @@ def main() -> int:
     import dataset
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     summary = dataset.build_dataset(pairs(args.n, args.cache), [], dataset.BuildConfig(), args.out, {})
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"build: {wall:.1f} s wall, peak RSS {peak:.0f} MiB (before build {rss_before:.0f} MiB)")
+    print(f"build: {wall:.1f} s wall, {_cpu() - cpu0:.1f} s CPU (process + workers), peak RSS "
+          f"{peak:.0f} MiB (before build {rss_before:.0f} MiB); load average {os.getloadavg()[0]:.1f}")
     print(f"rows {summary.n_rows} {summary.split_counts}; groups {summary.n_groups}; "
           f"dedupe {summary.dedupe_counts}")
     print(f"seconds per step: {summary.seconds}")

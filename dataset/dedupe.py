@@ -2,7 +2,7 @@
 
 Near-duplicate texts alone (two different pictures with the same generic description) are not
 dropped: they are returned as group edges so the two rows land in one split. A text twin is dropped
-only when its caption is the same or its picture also looks alike (thumbnail cosine >=
+only when its caption is the same in another book or its picture also looks alike (thumbnail cosine >=
 text_drop_similarity): the same figure that the image tests missed (a heavy re-scan).
 """
 
@@ -99,6 +99,25 @@ def text_pairs(texts: list[str], config: BuildConfig) -> list[tuple[int, int, fl
     return sorted(found)
 
 
+def _same_pixels(a: Row, b: Row, spool: ImageSpool, b_pixels: list[str]) -> bool:
+    """Whether two rows decode to the same pixels; the sizes and byte hashes answer most cases."""
+    if (a.width, a.height) != (b.width, b.height):
+        return False
+    if a.image_sha256 == b.image_sha256:
+        return True
+    if not b_pixels:
+        b_pixels.append(pixel_sha256(spool.get(b.offset, b.length)))
+    return pixel_sha256(spool.get(a.offset, a.length)) == b_pixels[0]
+
+
+def _twin_caption(a: Row, b: Row) -> bool:
+    """Same caption in another book: the twin copy. The parts of a composite share their caption
+    too (in one book and across twins), so hinted rows count only at the same figure index."""
+    if a.source_sha256 == b.source_sha256 or normalize_text(a.caption) != normalize_text(b.caption):
+        return False
+    return bool(a.caption.strip()) and (not (a.group_hint or b.group_hint) or a.index == b.index)
+
+
 def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
     """Given ingested rows, return the rows to keep, the dropped rows as rejects and text edges."""
     rows = data.rows
@@ -113,7 +132,7 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
     text_edges = []
     for i, j, jac in text_pairs([r.text for r in rows], config):
         cos = float(thumbs[i] @ thumbs[j])
-        same_caption = normalize_text(rows[i].caption) == normalize_text(rows[j].caption) != ""
+        same_caption = _twin_caption(rows[i], rows[j])
         if same_caption or (cos >= config.text_drop_similarity
                             and _aspect_ok(rows[i], rows[j], config.aspect_tolerance)):
             uf.union(i, j)
@@ -128,12 +147,12 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
         if len(members) == 1:
             continue
         keeper = min(members, key=lambda m: rows[m].quality)
-        keep_px = pixel_sha256(spool.get(rows[keeper].offset, rows[keeper].length))
+        keep_px: list[str] = []  # decoded only when a copy has the same size and other bytes
         for m in sorted(members, key=lambda m: rows[m].id):
             if m == keeper:
                 continue
             keeper_of[m] = keeper
-            if pixel_sha256(spool.get(rows[m].offset, rows[m].length)) == keep_px:
+            if _same_pixels(rows[m], rows[keeper], spool, keep_px):
                 reason, detail = RejectReason.DUPLICATE_IMAGE, "same decoded pixels"
             elif m in image_linked:
                 reason = RejectReason.NEAR_DUPLICATE_IMAGE

@@ -49,6 +49,7 @@ class Row:
     caption_bbox: tuple[float, ...] | None = None
     text_bbox: tuple[float, ...] | None = None
     group_hint: str | None = None
+    index: int = 0  # the figure's index on its page
 
     @property
     def quality(self) -> tuple:
@@ -71,6 +72,17 @@ class Ingested:
 
 def image_path(row_id: str, ext: str) -> str:
     return f"{row_id}.{ext}"
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: a worker must not outlive a killed build (Linux: PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere the worker ends when its call queue closes
 
 
 def _features(data: bytes):
@@ -100,7 +112,8 @@ def ingest(pairs: Iterable[Pair], spool: ImageSpool, gray_spool: ImageSpool | No
     out = Ingested()
     # fork: workers need no re-import of the caller's __main__ (scripts without a main guard work)
     method = "fork" if "fork" in get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(workers, mp_context=get_context(method)) if workers > 1 else None
+    pool = ProcessPoolExecutor(workers, mp_context=get_context(method),
+                               initializer=_die_with_parent) if workers > 1 else None
     pending: deque = deque()
     try:
         for pair in pairs:
@@ -148,7 +161,7 @@ def _row(pair: Pair, width: int, height: int, offset: int, length: int) -> Row:
         text_original=pair.text_original, evidence=tuple(pair.evidence),
         figure_origin=fig.origin.value, caption_page=pair.caption_page,
         caption_bbox=_box(pair.caption_bbox_pt), text_bbox=_box(pair.text_bbox_pt),
-        group_hint=pair.group_hint,
+        group_hint=pair.group_hint, index=fig.index,
     )
 
 

@@ -204,6 +204,17 @@ dataset.build_dataset(slow(), [], dataset.BuildConfig(), Path(sys.argv[1]), {})
 """
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc_dir in Path("/proc").iterdir():
+        try:
+            if proc_dir.name.isdigit() and text in (proc_dir / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(proc_dir.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_killed_build_leaves_the_previous_dataset_intact(built, tmp_path):
     out = tmp_path / "out"
     _build(out)
@@ -216,6 +227,8 @@ def test_killed_build_leaves_the_previous_dataset_intact(built, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert _digest(out) == before
+    time.sleep(0.5)
+    assert not _processes_mentioning(str(out)), "a decoding worker outlived the killed build"
     assert len(dataset.load(out, "train")) == built[1].split_counts["train"]
     _build(out)  # the next build clears the dead one's staging folder
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES) and _digest(out) == before

@@ -144,3 +144,31 @@ def test_undecodable_image_and_empty_text_become_rejects(tmp_path):
 def test_config_rejects_bad_values(bad):
     with pytest.raises(ValueError, match="BuildConfig"):
         BuildConfig(**bad)
+
+
+def test_composite_parts_sharing_caption_and_text_are_kept(tmp_path):
+    """Parts of one composite share label, title and description but are different pictures."""
+    desc = text(41)
+    a = make_pair(41, encode(picture(41)), page=6, index=0, desc=desc, group_hint="k")
+    b = make_pair(41, encode(picture(42)), page=6, index=0, desc=desc, group_hint="k")
+    b = type(b)(**{**{s: getattr(b, s) for s in b.__slots__},
+                   "figure": type(b.figure)(**{**{s: getattr(b.figure, s) for s in b.figure.__slots__},
+                                               "index": 1})})
+    assert a.caption == b.caption and a.id != b.id
+    _, out, _ = _run([a, b], tmp_path)
+    assert out.rejects == () and out.text_edges == ((0, 1),)
+
+
+def test_composite_part_in_the_twin_book_is_not_taken_for_the_twin(tmp_path):
+    desc = text(43)
+    parts = []
+    for book in ("silk-a.pdf", "silk-a-scan.pdf"):
+        for index, seed in ((0, 43), (1, 44)):
+            parts.append(make_pair(43, encode(picture(seed)), book=book, page=6, index=index,
+                                   desc=desc, group_hint="k"))
+    data, out, _ = _run(parts, tmp_path)
+    kept = {(data.rows[i].source, data.rows[i].index) for i in out.keep}
+    assert len(out.rejects) == 2 and len(kept) == 2
+    assert {r.reason for r in out.rejects} == {RejectReason.DUPLICATE_IMAGE}  # same bytes here
+    by_id = {data.rows[i].id: data.rows[i] for i in range(len(data.rows))}
+    assert all(by_id[r.item_id].index == by_id[r.duplicate_of].index for r in out.rejects)
