@@ -99,6 +99,9 @@ def text_pairs(texts: list[str], config: BuildConfig) -> list[tuple[int, int, fl
     return sorted(found)
 
 
+CURATOR_RESTORED = "curator:restore"  # review.RESTORED; dataset does not import review
+
+
 def _same_pixels(a: Row, b: Row, spool: ImageSpool, b_pixels: list[str]) -> bool:
     """Whether two rows decode to the same pixels; the sizes and byte hashes answer most cases."""
     if (a.width, a.height) != (b.width, b.height):
@@ -150,6 +153,9 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
         keep_px: list[str] = []  # decoded only when a copy has the same size and other bytes
         for m in sorted(members, key=lambda m: rows[m].id):
             if m == keeper:
+                continue
+            if CURATOR_RESTORED in rows[m].evidence:  # a curator said keep it: group, never drop
+                text_edges.append((m, keeper))
                 continue
             keeper_of[m] = keeper
             if _same_pixels(rows[m], rows[keeper], spool, keep_px):

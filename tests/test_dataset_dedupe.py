@@ -172,3 +172,18 @@ def test_composite_part_in_the_twin_book_is_not_taken_for_the_twin(tmp_path):
     assert {r.reason for r in out.rejects} == {RejectReason.DUPLICATE_IMAGE}  # same bytes here
     by_id = {data.rows[i].id: data.rows[i] for i in range(len(data.rows))}
     assert all(by_id[r.item_id].index == by_id[r.duplicate_of].index for r in out.rejects)
+
+
+def test_a_curator_restored_duplicate_is_kept_and_grouped(tmp_path):
+    """Regression: `culti build --corrections` restoring a duplicate must not see it dropped again."""
+    import dataclasses
+
+    from dataset.dedupe import CURATOR_RESTORED
+
+    img = encode(picture(21), quality=90)
+    kept = make_pair(21, img, page=1)
+    restored = dataclasses.replace(make_pair(21, img, page=2), evidence=(CURATOR_RESTORED,))
+    data, out, _ = _run([kept, restored], tmp_path)
+    assert out.rejects == ()
+    assert {data.rows[i].id for i in out.keep} == {kept.id, restored.id}
+    assert len(out.text_edges) == 1  # grouped with its twin, so both land in one split
