@@ -54,12 +54,25 @@ def coverage(truth: str, found: str) -> float:
 
 
 def _bleeds(text: str, own: str, others: list[str]) -> bool:
+    """Whether text holds a run of >= BLEED_WINDOW chars, not from its own description, found in another.
+
+    Only the parts of text that do not match its own description are searched, so phrases that
+    many descriptions share (and OCR slips inside its own text) do not count as bleeding.
+    """
     text, own = normalize(text), normalize(own)
-    for other in others:
-        other = normalize(other)
-        for start in range(0, max(0, len(other) - BLEED_WINDOW + 1), 3):
-            window = other[start:start + BLEED_WINDOW]
-            if window in text and window not in own:
+    matcher = SequenceMatcher(None, text, own, autojunk=False)
+    extra, start = [], 0
+    for block in matcher.get_matching_blocks():
+        if block.a - start >= BLEED_WINDOW:
+            extra.append(text[start:block.a])
+        start = block.a + block.size
+    if not extra:
+        return False
+    others_norm = [normalize(o) for o in others]
+    for run in extra:
+        for i in range(len(run) - BLEED_WINDOW + 1):
+            window = run[i:i + BLEED_WINDOW]
+            if window not in own and any(window in other for other in others_norm):
                 return True
     return False
 

@@ -195,6 +195,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
     ocr = get_ocr(config.ocr_engine, config.engine_threads)
     h, w = work.shape[:2]
     drafts = []
+    read_boxes: list[tuple] = []
     for label, box in regions:
         pad = 6
         x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
@@ -209,6 +210,9 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
                 crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
         lines = [(t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)
                  for t, b, s in ocr.ocr(crop) if s >= config.ocr_min_score and t.strip()]
+        # padded crops of neighbouring regions can both hold one line: read it once
+        lines = [ln for ln in lines if not any(_inside(ln[1], seen) > 0.5 for seen in read_boxes)]
+        read_boxes.extend(ln[1] for ln in lines)
         if lines:
             drafts.append((label, lines))
     blocks: list[TextBlock] = []

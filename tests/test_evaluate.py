@@ -61,3 +61,15 @@ def test_evaluate_command_on_sample_run(sample_run, sample_books, tmp_path):
     assert digital["pairing_accuracy"] >= 0.9
     assert digital["description_coverage"] >= 0.9
     assert scores["scanned"]["figure_recall"] >= 0.85
+
+
+def test_bleed_counts_foreign_runs_not_shared_phrases():
+    from culti.evaluate import _bleeds
+
+    own = "红地上以黄色显花，主纹之间填饰十字形小花。织物残破，边缘呈不规则残损。"
+    other = "蓝地上以白色显花，主纹之间填饰十字形小花。织物残破，边缘呈不规则残损。"
+    third = "黑地上绘佛像，颜料大面积剥落，露出底层泥地，可见多道裂隙。"
+    ocr_slip = own.replace("主纹", "纹")  # a dropped char must not make a shared phrase foreign
+    assert not _bleeds(ocr_slip, own, [other, third])
+    assert _bleeds(own + "颜料大面积剥落，露出底层泥地。", own, [other, third])
+    assert not _bleeds(own + "另起一段与任何图都无关的正文内容。", own, [other, third])

@@ -46,3 +46,25 @@ def test_mixed_page_uses_text_layer_and_scan(tmp_path):
     ocr_text = [normalize_caption(b.text) for b in page.blocks if b.origin == TextOrigin.OCR]
     assert normalize_caption(CAPTION) in ocr_text
     assert not any(normalize_caption(BODY)[:10] in t for t in ocr_text)  # not read twice
+
+
+def test_overlapping_text_regions_read_each_line_once(tmp_path):
+    """Regression: two layout regions whose padded crops share a line gave that line twice."""
+    import pymupdf
+
+    from extract.scanned import load_scan, ocr_regions
+
+    path, _ = scanned_pdf(tmp_path / "scan.pdf", angle=0.0)
+    doc = pymupdf.open(path)
+    page = doc[0]
+    scan = load_scan(page, doc, CONFIG)
+    whole = (0, 0, scan.image.shape[1], scan.image.shape[0])
+    lower_half = (0, scan.image.shape[0] // 2, scan.image.shape[1], scan.image.shape[0])
+    def read(regions):
+        blocks = ocr_regions(scan.image, regions, [], scan, 1.0, CONFIG, page)
+        return "".join(normalize_caption(b.text) for b in blocks)
+
+    once = read([("text", whole)])
+    twice = read([("text", whole), ("text", lower_half)])
+    assert once.count(normalize_caption(CAPTION)) == 1
+    assert len(twice) == len(once)  # nothing of the lower half read a second time
