@@ -74,8 +74,8 @@ def _run_extract(args: argparse.Namespace) -> pipeline.InputsOutcome:
     return pipeline.extract_inputs(paths, args.out, config, use_cache=not args.no_cache)
 
 
-def _exit_status(outcome_failed: int) -> int:
-    return EXIT_INPUT_FAILED if outcome_failed else EXIT_OK
+def _exit_status(failed_inputs: int) -> int:
+    return EXIT_INPUT_FAILED if failed_inputs else EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -137,9 +137,8 @@ def _corrected(out_dir: Path, reports, corrections_path: Path, manifest: dict):
 
 
 def _summary_line(summary, out_dir: Path) -> str:
-    counts = getattr(summary, "split_counts", None) or {}
-    text = ", ".join(f"{k} {v}" for k, v in counts.items())
-    return f"dataset written to {out_dir}: {text}; rejects {getattr(summary, 'n_rejects', '?')}"
+    splits = ", ".join(f"{k} {v}" for k, v in summary.split_counts.items())
+    return f"dataset written to {out_dir}: {splits}; rejects {summary.n_rejects}"
 
 
 def cmd_dataset(args: argparse.Namespace) -> int:
@@ -162,10 +161,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _eval_error(err: Exception) -> UsageError:
-    return UsageError(str(err))
-
-
 def cmd_finetune(args: argparse.Namespace) -> int:
     import laclip_eval
 
@@ -174,7 +169,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
                                         device=args.device, save=args.save, seed=args.seed,
                                         epochs=args.epochs)
     except laclip_eval.EvalConfigError as err:
-        raise _eval_error(err) from err
+        raise UsageError(str(err)) from err
     print(f"fine-tuned checkpoint written to {path}")
     return EXIT_OK
 
@@ -189,7 +184,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
                                   out_dir=args.out, seed=args.seed, save_scores=args.save_scores,
                                   epochs=args.epochs)
     except laclip_eval.EvalConfigError as err:
-        raise _eval_error(err) from err
+        raise UsageError(str(err)) from err
     return EXIT_OK
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from extract.evaluate import box_iou as iou
+
 MATCH_IOU = 0.5
 BLEED_WINDOW = 10  # chars of another figure's description that count as bleeding
 _FIGURE_REJECT_STAGES = {"align", "dataset", "review"}
@@ -23,14 +25,6 @@ def normalize(text: str) -> str:
     """Given printed or OCR text, return it in NFKC with all whitespace removed."""
     text = unicodedata.normalize("NFKC", text or "")
     return "".join(text.split()).replace("（", "(").replace("）", ")")
-
-
-def iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 def match_boxes(truth_boxes, found_boxes, min_iou: float = MATCH_IOU) -> list[tuple[int, int, float]]:
