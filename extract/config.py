@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 OCR_ENGINES = ("rapidocr", "paddleocr")
 LAYOUT_ENGINES = ("rapid-layout",)
 # bump when the extraction logic changes so that cached pages are recomputed
-EXTRACT_VERSION = 2
+EXTRACT_VERSION = 3
 # fields that do not change a page's result, so they stay out of the cache key
 _NOT_IN_FINGERPRINT = {"workers", "progress", "in_flight", "engine_threads", "repeat_min_pages"}
 
@@ -45,6 +45,7 @@ class ExtractConfig:
     layout_min_score: float = 0.3
     ocr_min_score: float = 0.5
     jpeg_quality: int = 92
+    max_line_pt: float = 24.0  # taller text boxes are paragraphs: never merged as pieces of a line
 
     def __post_init__(self) -> None:
         if self.workers is not None and self.workers < 1:
@@ -65,6 +66,8 @@ class ExtractConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"ExtractConfig.{name}={value}: must be a fraction in [0, 1]")
+        if self.max_line_pt <= 0:
+            raise ValueError(f"ExtractConfig.max_line_pt={self.max_line_pt}: must be > 0")
         if not 1 <= self.jpeg_quality <= 100:
             raise ValueError(f"ExtractConfig.jpeg_quality={self.jpeg_quality}: must be 1..100")
         if self.render_dpi < 36 or self.ocr_max_side_px < 256:

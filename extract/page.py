@@ -99,7 +99,8 @@ def ocr_fallback(page: pymupdf.Page, figure_boxes: list, config: ExtractConfig) 
     mask = foreground(arr)
     for x0, y0, x1, y1 in figs_px:
         mask[max(0, int(y0)):int(y1), max(0, int(x0)):int(x1)] = 0
-    regions = merge_text_regions([("text", b) for b in residual_text(mask, [], 5 * zoom)])
+    regions = merge_text_regions([("text", b) for b in residual_text(mask, [], 5 * zoom)],
+                                 max_line_px=config.max_line_pt * zoom)
     return ocr_regions(arr, regions, figs_px, scan, 1.0, config, page)
 
 

@@ -102,16 +102,18 @@ def dedupe(boxes: list[tuple[BoxPx, float]]) -> list[tuple[BoxPx, float]]:
     return kept
 
 
-def merge_text_regions(regions: list[tuple[str, BoxPx]]) -> list[tuple[str, BoxPx]]:
+def merge_text_regions(regions: list[tuple[str, BoxPx]],
+                       max_line_px: float = float("inf")) -> list[tuple[str, BoxPx]]:
     """Given labelled text boxes, return them with overlapping boxes and pieces of one line
-    (a caption's label and title found apart) merged; the more specific label wins."""
+    (a caption's label and title found apart, each at most `max_line_px` tall) merged; the more
+    specific label wins. Paragraphs side by side in two columns stay apart."""
     items = list(regions)
     changed = True
     while changed:
         changed = False
         for i in range(len(items)):
             for j in range(i + 1, len(items)):
-                if _same_region(items[i][1], items[j][1]):
+                if _same_region(items[i][1], items[j][1], max_line_px):
                     la, lb = items[i][0], items[j][0]
                     label = la if _rank(la) >= _rank(lb) else lb
                     items[i] = (label, union([items[i][1], items[j][1]]))
@@ -127,13 +129,13 @@ def _rank(label: str) -> int:
     return {"figure_caption": 4, "table_caption": 3, "title": 2, "text": 1}.get(label, 0)
 
 
-def _same_region(a: BoxPx, b: BoxPx) -> bool:
+def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     if iou(a, b) > 0 and (overlap_of(a, b) > 0.3 or overlap_of(b, a) > 0.3):
         return True
     ha, hb = a[3] - a[1], b[3] - b[1]
     v_overlap = min(a[3], b[3]) - max(a[1], b[1])
     gap = max(b[0] - a[2], a[0] - b[2])
-    one_line = max(ha, hb) < 2.5 * min(ha, hb)
+    one_line = max(ha, hb) < 2.5 * min(ha, hb) and max(ha, hb) <= max_line_px
     return one_line and v_overlap > 0.5 * min(ha, hb) and gap < 3 * min(ha, hb)
 
 

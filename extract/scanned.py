@@ -171,7 +171,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     text_regions = [(lab, b) for lab, b in text_regions
                     if not any(_inside(b, f) > 0.6 for f in fig_only)]
     leftover = residual_text(mask, fig_only + [b for _, b in text_regions], 5 * px_per_pt)
-    regions = merge_text_regions(text_regions + [("text", b) for b in leftover])
+    regions = merge_text_regions(text_regions + [("text", b) for b in leftover],
+                                 max_line_px=config.max_line_pt * px_per_pt)
     if skip_pt:
         regions = [(lab, b) for lab, b in regions
                    if not any(_inside(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]

@@ -68,3 +68,19 @@ def test_overlapping_text_regions_read_each_line_once(tmp_path):
     twice = read([("text", whole), ("text", lower_half)])
     assert once.count(normalize_caption(CAPTION)) == 1
     assert len(twice) == len(once)  # nothing of the lower half read a second time
+
+
+def test_side_by_side_paragraphs_stay_apart_but_line_pieces_merge():
+    """Regression: two description paragraphs in two columns were merged as 'pieces of one line',
+    so OCR joined their rows and a description ran into its neighbour's."""
+    from extract.regions import merge_text_regions
+
+    line_px = 24 * 150 / 72
+    left_para = ("text", (100.0, 800.0, 500.0, 900.0))  # about 3 lines at 150 dpi
+    right_para = ("text", (560.0, 800.0, 960.0, 880.0))
+    label = ("text", (100.0, 700.0, 180.0, 725.0))
+    title = ("text", (220.0, 700.0, 400.0, 726.0))
+    merged = merge_text_regions([left_para, right_para, label, title], max_line_px=line_px)
+    boxes = sorted(b for _, b in merged)
+    assert (100.0, 700.0, 400.0, 726.0) in boxes  # label and title: one caption line
+    assert left_para[1] in boxes and right_para[1] in boxes
