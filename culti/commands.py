@@ -10,6 +10,7 @@ from culti import pipeline
 from culti.cli import DEFAULT_SAMPLE_DIR
 from culti.errors import UsageError
 from culti.manifest import new_manifest
+from culti.records import FileStatus
 
 EXIT_OK = 0
 EXIT_INPUT_FAILED = 2
@@ -113,7 +114,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         rejects = _stream_rejects(args.out, reports)
     summary = build_dataset(pairs, rejects, config, args.out, manifest)
     print(_summary_line(summary, args.out))
-    return _exit_status(sum(1 for r in reports if r.status.value == "failed"))
+    return _exit_status(sum(1 for r in reports if r.status == FileStatus.FAILED))
 
 
 def _stream_rejects(out_dir: Path, reports):

@@ -8,7 +8,7 @@ from importlib import metadata
 
 import culti
 from culti import pipeline
-from culti.records import FileReport
+from culti.records import FileReport, FileStatus
 
 # Versions that change what the dataset holds; recorded so a dataset can be reproduced.
 _PACKAGES = ("pymupdf", "pdfplumber", "rapidocr", "rapid-layout", "onnxruntime", "opencv-python",
@@ -36,7 +36,7 @@ def new_manifest(reports: Sequence[FileReport], parameters: dict) -> dict:
         "inputs": pipeline.manifest_inputs(reports),
         "summary": {
             "files": len(reports),
-            "files_failed": sum(1 for r in reports if r.status.value == "failed"),
+            "files_failed": sum(1 for r in reports if r.status == FileStatus.FAILED),
             "pages": sum(len(r.pages) for r in reports),
             "pages_failed": sum(1 for r in reports for _, s, _ in r.pages if s == "failed"),
         },
