@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from culti.files import file_sha256
 from culti.records import Pair, Reject
 from dataset import card, parquet
 from dataset.config import SPLITS, BuildConfig, BuildSummary
@@ -169,16 +169,10 @@ def _write_manifest(staging: Path, manifest: dict, params: dict, summary: BuildS
     out["counts"] = {"splits": summary.split_counts, "domains": summary.domain_counts,
                      "rejects": summary.reject_counts, "dedupe": summary.dedupe_counts,
                      "rows": summary.n_rows}
-    out["files"] = {name: _sha256(staging / name) for name in FILES}
+    out["files"] = {name: file_sha256(staging / name) for name in FILES}
     path = staging / MANIFEST
     path.write_text(json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True, default=str),
                     encoding="utf-8")
     parquet.fsync_file(path)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pymupdf
 
+from culti.files import file_sha256
 from culti.records import Book, RejectReason
 
 
@@ -17,15 +17,6 @@ class InputError(Exception):
         super().__init__(message)
         self.reason = reason
         self.message = message
-
-
-def file_sha256(path: Path) -> str:
-    """Given a file, return the hex sha256 of its bytes, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def open_book(path: Path) -> Book:

@@ -18,13 +18,13 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+from culti.files import file_sha256
 from review.items import SPLITS, DatasetItems, book_key, read_items
 from review.thumbs import (
     ThumbConfig,
     boxes_for_items,
     find_pdf,
     render_pages,
-    sha256_file,
     write_crop,
 )
 
@@ -119,7 +119,7 @@ def _book_pages(data_dir: Path, key: str, book: dict, pairs: list[dict], rejects
     pdf = find_pdf(book["path"], data_dir)
     if pdf is None:
         return [], f"PDF not found at {book['path']}: page thumbnails skipped"
-    if not key.startswith("file:") and not sha256_file(pdf).startswith(key):
+    if not key.startswith("file:") and not file_sha256(pdf).startswith(key):
         return [], f"{pdf} changed since the dataset was built (sha256 differs): page thumbnails skipped"
     try:
         pages = render_pages(pdf, boxes, out / PAGES, key.replace(":", "_"), config)

@@ -160,14 +160,6 @@ def render_pages(pdf_path: Path, boxes_by_page: dict[int, list[PageBox]], out_di
     return written
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def find_pdf(path_text: str, data_dir: Path) -> Path | None:
     """Given the manifest's input path, return where the PDF is now: as written, or beside the dataset."""
     raw = Path(path_text)
