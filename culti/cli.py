@@ -24,6 +24,16 @@ def _add_pipeline_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep-traditional", action="store_true",
                         help="do not convert traditional characters to simplified in text fields")
     parser.add_argument("--ocr-engine", default="rapidocr", help="OCR backend: rapidocr (default) or paddleocr")
+    _add_executor_args(parser)
+
+
+def _add_executor_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--executor", choices=["local", "ray"], default="local",
+                        help="where pages and books run: local (a process pool, default) or ray (Ray Data)")
+    parser.add_argument("--ray-address", default=None, metavar="auto|HOST:PORT",
+                        help="the Ray cluster to join (with --executor ray); default: start a local Ray")
+    parser.add_argument("--work", default=None, metavar="URI",
+                        help="the work store (default OUT/work); on a cluster a folder or bucket (s3://...) every node reads")
 
 
 def _add_build_args(parser: argparse.ArgumentParser) -> None:
@@ -53,9 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR)
     p.add_argument("--domain", choices=["silk", "mural", "auto"], default="auto")
     p.add_argument("--keep-traditional", action="store_true")
+    _add_executor_args(p)
 
     p = sub.add_parser("build", help="stage 3: dedupe, split, write Parquet + card (reads OUT/work)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR)
+    p.add_argument("--work", default=None, metavar="URI", help="the work store (default OUT/work)")
     _add_build_args(p)
 
     p = sub.add_parser("evaluate", aliases=["eval-extract"],

@@ -9,8 +9,7 @@ from pathlib import Path
 from culti import pipeline
 from culti.cli import DEFAULT_SAMPLE_DIR
 from culti.errors import UsageError
-from culti.manifest import new_manifest
-from culti.records import FileStatus
+from culti.contract import FileStatus
 
 EXIT_OK = 0
 EXIT_INPUT_FAILED = 2
@@ -52,89 +51,104 @@ def _default_inputs(inputs: list[Path]) -> list[Path]:
     return [DEFAULT_SAMPLE_DIR]
 
 
-def _extract_config(args: argparse.Namespace):
-    from extract import ExtractConfig
+def _run_config(args: argparse.Namespace):
+    """Map the flags onto the pipeline's config; a bad value is a one-line error."""
+    from culti.run import RunConfig
 
-    if args.workers is not None and args.workers < 1:
+    if getattr(args, "workers", None) is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    return ExtractConfig(workers=args.workers, progress=not args.no_progress, ocr_engine=args.ocr_engine)
+    stages = {}
+    if hasattr(args, "ocr_engine"):
+        from extract import ExtractConfig
+
+        stages["extract"] = ExtractConfig(workers=args.workers, progress=not args.no_progress,
+                                          ocr_engine=args.ocr_engine)
+    if hasattr(args, "domain"):
+        from align import AlignConfig
+
+        stages["align"] = AlignConfig(domain=args.domain, to_simplified=not args.keep_traditional)
+    if hasattr(args, "seed"):
+        from dataset import BuildConfig
+
+        stages["build"] = BuildConfig(seed=args.seed)
+    executor = getattr(args, "executor", "local")
+    address = getattr(args, "ray_address", None)
+    if address is not None and executor != "ray":
+        raise UsageError("--ray-address needs --executor ray")
+    try:
+        return RunConfig(**stages, executor=executor, ray_address=address,
+                         use_cache=not getattr(args, "no_cache", False), work_uri=getattr(args, "work", None),
+                         corrections=getattr(args, "corrections", None))
+    except ValueError as err:
+        raise UsageError(str(err)) from err
 
 
-def _align_config(args: argparse.Namespace):
-    from align import AlignConfig
-
-    return AlignConfig(domain=args.domain, to_simplified=not args.keep_traditional)
-
-
-def _run_extract(args: argparse.Namespace) -> pipeline.InputsOutcome:
+def _paths(args: argparse.Namespace) -> list[Path]:
     paths = pipeline.collect_inputs(_default_inputs(args.inputs))
     if not paths:
         raise UsageError(f"no PDF files found in {', '.join(map(str, args.inputs))}")
-    config = _extract_config(args)
-    pipeline.save_params(args.out, {"ocr_engine": args.ocr_engine, "extract": config.fingerprint()})
-    return pipeline.extract_inputs(paths, args.out, config, use_cache=not args.no_cache)
+    return paths
 
 
-def _exit_status(failed_inputs: int) -> int:
-    return EXIT_INPUT_FAILED if failed_inputs else EXIT_OK
+def _exit_status(reports) -> int:
+    return EXIT_INPUT_FAILED if any(r.status == FileStatus.FAILED for r in reports) else EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    outcome = _run_extract(args)
-    ok = len(outcome.reports) - len(outcome.failed)
-    print(f"extracted {ok} of {len(outcome.reports)} inputs into {pipeline.work_dir(args.out)}")
-    return _exit_status(len(outcome.failed))
+    from culti.run import extract_inputs
+
+    config = _run_config(args)
+    store = pipeline.work_store(args.out, config.work_uri)
+    pipeline.save_params(store, {"ocr_engine": args.ocr_engine, "extract": config.extract.fingerprint()})
+    reports = _guard(lambda: extract_inputs(_paths(args), store, config))
+    ok = sum(1 for r in reports if r.status != FileStatus.FAILED)
+    print(f"extracted {ok} of {len(reports)} inputs into {store.root}")
+    return _exit_status(reports)
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    reports = _read_run(args.out)
-    pipeline.save_params(args.out, {"domain": args.domain, "to_simplified": not args.keep_traditional})
-    alignments = pipeline.align_books(args.out, reports, _align_config(args))
-    print(f"aligned {len(alignments)} books in {pipeline.work_dir(args.out)}")
+    from culti.run import align_inputs
+
+    config = _run_config(args)
+    store = pipeline.work_store(args.out, config.work_uri)
+    reports = _read_run(store)
+    pipeline.save_params(store, {"domain": args.domain, "to_simplified": not args.keep_traditional})
+    alignments = _guard(lambda: align_inputs(store, reports, config))
+    print(f"aligned {len(alignments)} books in {store.root}")
     return EXIT_OK
 
 
-def _read_run(out_dir: Path):
+def _read_run(store):
     try:
-        return pipeline.read_run(out_dir)
+        return pipeline.read_run(store)
     except FileNotFoundError as err:
         raise UsageError(str(err)) from err
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from dataset import BuildConfig, build_dataset
+    from culti.run import build
 
-    reports = _read_run(args.out)
-    manifest = new_manifest(reports, {**pipeline.load_params(args.out), "seed": args.seed})
-    config = BuildConfig(seed=args.seed)
-    if args.corrections is not None:
-        pairs, rejects = _corrected(args.out, reports, args.corrections, manifest)
-    else:  # stream book by book: images are never all in memory
-        pairs = (p for a in pipeline.iter_alignments(args.out, reports) for p in a.pairs)
-        rejects = _stream_rejects(args.out, reports)
-    summary = build_dataset(pairs, rejects, config, args.out, manifest)
+    config = _run_config(args)
+    store = pipeline.work_store(args.out, config.work_uri)
+    reports = _read_run(store)
+    summary = _guard(lambda: build(args.out, store, reports, config), config.corrections)
     print(_summary_line(summary, args.out))
-    return _exit_status(sum(1 for r in reports if r.status == FileStatus.FAILED))
+    return _exit_status(reports)
 
 
-def _stream_rejects(out_dir: Path, reports):
-    yield from pipeline.input_rejects(reports)
-    for alignment in pipeline.iter_alignments(out_dir, reports):
-        yield from alignment.rejects
-
-
-def _corrected(out_dir: Path, reports, corrections_path: Path, manifest: dict):
+def _guard(call, corrections: Path | None = None):
+    """Run a stage; the errors a user can cause become one line."""
     import review
 
-    pairs, rejects = pipeline.pairs_and_rejects(out_dir, reports)
-    known = {p.id for p in pairs} | {r.item_id for r in rejects if r.item_id}
+    from culti.contract import SchemaError
+    from culti.executors.ray import RayUnavailable
+
     try:
-        corrections = review.load_corrections(corrections_path, known)
+        return call()
     except review.CorrectionError as err:
-        raise UsageError(f"{corrections_path}: {err}") from err
-    pairs, rejects, applied = review.apply_corrections(pairs, rejects, corrections)
-    manifest["corrections"] = {"file": str(corrections_path), "applied": list(applied)}
-    return pairs, rejects
+        raise UsageError(f"{corrections}: {err}") from err
+    except (SchemaError, RayUnavailable, FileNotFoundError) as err:
+        raise UsageError(str(err)) from err
 
 
 def _summary_line(summary, out_dir: Path) -> str:
@@ -143,9 +157,12 @@ def _summary_line(summary, out_dir: Path) -> str:
 
 
 def cmd_dataset(args: argparse.Namespace) -> int:
-    _run_extract(args)
-    cmd_align(args)
-    return cmd_build(args)
+    from culti.run import run_pipeline
+
+    config = _run_config(args)
+    summary = _guard(lambda: run_pipeline(_paths(args), args.out, config), config.corrections)
+    print(_summary_line(summary.build, args.out))
+    return _exit_status(summary.inputs)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from importlib import metadata
 
 import culti
 from culti import pipeline
-from culti.records import FileReport, FileStatus
+from culti.contract import FileStatus, InputEntry, PageStatus
 
 # Versions that change what the dataset holds; recorded so a dataset can be reproduced.
 _PACKAGES = ("pymupdf", "pdfplumber", "rapidocr", "rapid-layout", "onnxruntime", "opencv-python",
@@ -26,7 +26,7 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def new_manifest(reports: Sequence[FileReport], parameters: dict) -> dict:
+def new_manifest(reports: Sequence[InputEntry], parameters: dict) -> dict:
     """Given the run's file reports and parameters, return the manifest the build completes."""
     return {
         "culti_version": culti.__version__,
@@ -38,6 +38,6 @@ def new_manifest(reports: Sequence[FileReport], parameters: dict) -> dict:
             "files": len(reports),
             "files_failed": sum(1 for r in reports if r.status == FileStatus.FAILED),
             "pages": sum(len(r.pages) for r in reports),
-            "pages_failed": sum(1 for r in reports for _, s, _ in r.pages if s == "failed"),
+            "pages_failed": sum(1 for r in reports for p in r.pages if p.status == PageStatus.FAILED),
         },
     }

@@ -1,26 +1,24 @@
-"""The pipeline's edges: input files -> extract -> align -> build, with the work folder in between.
+"""The pipeline's edges: input files, and the work store (OUT/work, or a URI) between the stages.
 
-Layout of OUT/work (the single-stage commands hand over through it):
-  cache/               extract's per-page cache (resume after a crash or Ctrl-C)
-  books/<sha16>/pages.pkl      the book's PageExtract records
-  books/<sha16>/alignment.pkl  its BookAlignment
+Layout of the work store (culti.store; the single-stage commands hand over through it):
+  cache/<sha16>/<fingerprint>/p0001.parquet   extract's per-page cache (resume after a crash or Ctrl-C)
+  books/<sha16>/pages.parquet                 the book's PageExtract records
+  books/<sha16>/alignment.parquet             its BookAlignment
+  inputs/<sha16>.pdf                          the PDF as the Ray executor's workers read it
   run.json             the inputs of the last extract and their per-file / per-page status
+  params.json          the stages' parameters, copied into the manifest by the build
 """
 
 from __future__ import annotations
 
-import json
-import os
-import pickle
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
+from culti.contract import InputEntry, PageEntry
 from culti.records import (
-    Book,
     BookAlignment,
-    FileReport,
     FileStatus,
     PageExtract,
     PageStatus,
@@ -29,23 +27,16 @@ from culti.records import (
     RejectReason,
     Stage,
 )
+from culti.store import Store, get_alignment, pages_key, put_alignment
 
 WORK = "work"
-
-
-@dataclass(frozen=True, slots=True)
-class InputsOutcome:
-    reports: tuple[FileReport, ...]
-
-    @property
-    def failed(self) -> tuple[FileReport, ...]:
-        return tuple(r for r in self.reports if r.status == FileStatus.FAILED)
 
 
 def collect_inputs(inputs: Sequence[Path]) -> list[Path]:
     """Given files and folders, return the files to process: folders give their PDFs, sorted."""
     paths: list[Path] = []
     for item in inputs:
+        item = Path(item)
         if item.is_dir():
             paths.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
         else:
@@ -61,152 +52,117 @@ def collect_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 
 def work_dir(out_dir: Path) -> Path:
-    return out_dir / WORK
+    return Path(out_dir) / WORK
 
 
-def _book_dir(out_dir: Path, sha256: str) -> Path:
-    return work_dir(out_dir) / "books" / sha256[:16]
+def work_store(out_dir: Path, work_uri: str | None = None) -> Store:
+    """Return the run's work store: OUT/work, or the URI given (a bucket every node can read)."""
+    return Store(work_uri or work_dir(out_dir))
 
 
-def _write_pickle(path: Path, obj: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+def cache_store(store: Store) -> Store:
+    return Store(f"{store.root.rstrip('/')}/cache")
 
 
-def _read_pickle(path: Path) -> object:
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
-
-
-def _page_report(page: PageExtract) -> tuple[int, str, str]:
-    detail = page.error or f"{page.kind.value}, {len(page.figures)} figures"
-    return (page.page, page.status.value, detail)
-
-
-def extract_inputs(paths: Sequence[Path], out_dir: Path, config, use_cache: bool = True) -> InputsOutcome:
-    """Given input paths, extract every book into OUT/work and return a report per file."""
-    import extract
-
-    cache_dir = work_dir(out_dir) / "cache" if use_cache else None
-    reports: list[FileReport] = []
-    for path in paths:
-        try:
-            book = extract.open_book(path)
-        except extract.InputError as err:
-            print(f"culti: skipped {err.message}", file=sys.stderr)
-            reports.append(FileReport(path=str(path), source=path.name, status=FileStatus.FAILED,
-                                      reason=f"{err.reason.value}: {err.message}"))
-            continue
-        pages = list(extract.extract_book(book, config, cache_dir=cache_dir))
-        _write_pickle(_book_dir(out_dir, book.sha256) / "pages.pkl", (book, pages))
-        reports.append(_file_report(path, book, pages))
-    _write_run(out_dir, reports)
-    return InputsOutcome(tuple(reports))
-
-
-def _file_report(path: Path, book: Book, pages: Sequence[PageExtract]) -> FileReport:
+def input_entry(path: Path, book_sha256: str, source: str, pages: Sequence[PageEntry]) -> InputEntry:
+    """Given an extracted book's page entries, return its manifest entry: status from theirs."""
     failed = [p for p in pages if p.status == PageStatus.FAILED]
     status = FileStatus.OK if not failed else (FileStatus.FAILED if len(failed) == len(pages) else FileStatus.PARTIAL)
-    reason = "" if not failed else f"{len(failed)} of {len(pages)} pages failed"
+    detail = "" if not failed else f"{len(failed)} of {len(pages)} pages failed"
     if failed:
-        print(f"culti: {path}: {reason} (see manifest.json)", file=sys.stderr)
-    return FileReport(path=str(path), source=book.source, sha256=book.sha256, status=status, reason=reason,
-                      page_count=book.page_count, pages=tuple(_page_report(p) for p in pages))
+        print(f"culti: {path}: {detail} (see manifest.json)", file=sys.stderr)
+    return InputEntry(path=str(path), source=source, sha256=book_sha256, status=status,
+                      reason=RejectReason.PAGE_FAILED if failed else None, detail=detail,
+                      page_count=len(pages), pages=tuple(sorted(pages, key=lambda p: p.page)))
 
 
-def _write_run(out_dir: Path, reports: Sequence[FileReport]) -> None:
-    run_path = work_dir(out_dir) / "run.json"
-    run_path.parent.mkdir(parents=True, exist_ok=True)
-    run_path.write_text(json.dumps([_report_json(r) for r in reports], ensure_ascii=False, indent=1))
+def failed_input(path: Path, reason: RejectReason, message: str) -> InputEntry:
+    print(f"culti: skipped {message}", file=sys.stderr)
+    return InputEntry(path=str(path), source=Path(path).name, status=FileStatus.FAILED,
+                      reason=reason, detail=message)
 
 
-def save_params(out_dir: Path, params: dict) -> None:
-    """Merge a stage's parameters into OUT/work/params.json, which the build copies into the manifest."""
-    path = work_dir(out_dir) / "params.json"
-    current = json.loads(path.read_text()) if path.exists() else {}
-    current.update(params)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(current, ensure_ascii=False, indent=1, sort_keys=True))
+def page_entry(page: PageExtract) -> PageEntry:
+    return PageEntry(page.page, page.status, page.error or f"{page.kind.value}, {len(page.figures)} figures")
 
 
-def load_params(out_dir: Path) -> dict:
-    path = work_dir(out_dir) / "params.json"
-    return json.loads(path.read_text()) if path.exists() else {}
+def write_pages(store: Store, sha256: str, pages: Sequence[PageExtract]) -> None:
+    store.put_records(pages_key(sha256), PageExtract, sorted(pages, key=lambda p: p.page))
 
 
-def read_run(out_dir: Path) -> list[FileReport]:
-    run_path = work_dir(out_dir) / "run.json"
-    if not run_path.exists():
-        raise FileNotFoundError(f"{run_path} not found: run `culti extract ... --out {out_dir}` first")
-    reports = []
-    for item in json.loads(run_path.read_text()):
-        pages = tuple((p["page"], p["status"], p["detail"]) for p in item.pop("pages"))
-        item["status"] = FileStatus(item["status"])
-        reports.append(FileReport(pages=pages, **item))
-    return reports
+def read_pages(store: Store, sha256: str) -> list[PageExtract]:
+    pages = store.get_records(pages_key(sha256), PageExtract)
+    if pages is None:
+        raise FileNotFoundError(f"{store.root}/{pages_key(sha256)} not found: run `culti extract` first")
+    return pages
 
 
-def _report_json(report: FileReport) -> dict:
-    data = asdict(report)
-    data["status"] = report.status.value
-    data["pages"] = [{"page": p, "status": s, "detail": d} for p, s, d in report.pages]
-    return data
+def write_run(store: Store, reports: Sequence[InputEntry]) -> None:
+    store.put_json("run.json", [r.to_json() for r in reports])
 
 
-def align_books(out_dir: Path, reports: Sequence[FileReport], config) -> list[BookAlignment]:
-    """Given the extracted books of a run, align each and store its BookAlignment; return them without images."""
-    import align
-
-    summaries = []
-    for report in reports:
-        if not report.sha256:
-            continue
-        book_dir = _book_dir(out_dir, report.sha256)
-        _book, pages = _read_pickle(book_dir / "pages.pkl")
-        alignment = align.align_book(pages, config)
-        _write_pickle(book_dir / "alignment.pkl", alignment)
-        summaries.append(replace(alignment, pairs=(), rejects=()))
-    return summaries
+def read_run(store: Store) -> list[InputEntry]:
+    data = store.get_json("run.json")
+    if data is None:
+        raise FileNotFoundError(f"{store.root}/run.json not found: run `culti extract ... --out DIR` first")
+    return [InputEntry.from_json(item) for item in data]
 
 
-def iter_alignments(out_dir: Path, reports: Sequence[FileReport]) -> Iterator[BookAlignment]:
+def save_params(store: Store, params: dict) -> None:
+    """Merge a stage's parameters into params.json, which the build copies into the manifest."""
+    store.put_json("params.json", {**load_params(store), **params})
+
+
+def load_params(store: Store) -> dict:
+    return store.get_json("params.json") or {}
+
+
+class AlignJob:
+    """align_book on one stored book: reads its pages, writes its alignment (executors map it)."""
+
+    def __init__(self, config, store: Store) -> None:
+        self.config, self.store = config, store
+
+    def __call__(self, sha256: str) -> BookAlignment:
+        import align
+
+        alignment = align.align_book(read_pages(self.store, sha256), self.config)
+        put_alignment(self.store, sha256, alignment)
+        return replace(alignment, pairs=(), rejects=())
+
+
+def iter_alignments(store: Store, reports: Sequence[InputEntry]) -> Iterator[BookAlignment]:
     """Yield each book's stored alignment, one book in memory at a time."""
     for report in reports:
         if not report.sha256:
             continue
-        path = _book_dir(out_dir, report.sha256) / "alignment.pkl"
-        if not path.exists():
-            raise FileNotFoundError(f"{path} not found: run `culti align --out {out_dir}` first")
-        yield _read_pickle(path)
+        alignment = get_alignment(store, report.sha256)
+        if alignment is None:
+            raise FileNotFoundError(f"{store.root}: no alignment of {report.source}: run `culti align` first")
+        yield alignment
 
 
-def input_rejects(reports: Sequence[FileReport]) -> list[Reject]:
+def input_rejects(reports: Sequence[InputEntry]) -> list[Reject]:
     """Given file reports, return a reject per input file that could not be read."""
-    rejects = []
-    for r in reports:
-        if r.status != FileStatus.FAILED or r.sha256:
-            continue
-        reason_value = r.reason.split(":", 1)[0]
-        try:
-            reason = RejectReason(reason_value)
-        except ValueError:
-            reason = RejectReason.CORRUPT
-        rejects.append(Reject(stage=Stage.INPUT, reason=reason, source=r.source, detail=r.reason))
-    return rejects
+    return [Reject(stage=Stage.INPUT, reason=r.reason or RejectReason.CORRUPT, source=r.source, detail=r.detail)
+            for r in reports if r.status == FileStatus.FAILED and not r.sha256]
 
 
-def manifest_inputs(reports: Sequence[FileReport]) -> list[dict]:
-    return [_report_json(r) for r in reports]
+def manifest_inputs(reports: Sequence[InputEntry]) -> list[dict]:
+    return [r.to_json() for r in reports]
 
 
-def pairs_and_rejects(out_dir: Path, reports: Sequence[FileReport]) -> tuple[list[Pair], list[Reject]]:
+def pairs_and_rejects(store: Store, reports: Sequence[InputEntry]) -> tuple[list[Pair], list[Reject]]:
     """Given a run, return all pairs and rejects (used where corrections need the whole set)."""
     pairs: list[Pair] = []
     rejects: list[Reject] = input_rejects(reports)
-    for alignment in iter_alignments(out_dir, reports):
+    for alignment in iter_alignments(store, reports):
         pairs.extend(alignment.pairs)
         rejects.extend(alignment.rejects)
     return pairs, rejects
+
+
+def stream_rejects(store: Store, reports: Sequence[InputEntry]) -> Iterator[Reject]:
+    yield from input_rejects(reports)
+    for alignment in iter_alignments(store, reports):
+        yield from alignment.rejects

@@ -1,5 +1,6 @@
 """The typed records that flow between stages: extract -> align -> dataset.
 
+Statuses and reject reasons live in culti.contract (the output contract) and are re-exported here.
 Every record is a frozen, slotted dataclass so it pickles (process pool, page cache) and cannot be
 mutated behind a stage's back. Coordinates are PDF points with a top-left origin and pages are
 1-based everywhere; names carry the unit (`bbox_pt`).
@@ -7,8 +8,10 @@ mutated behind a stage's back. Coordinates are PDF points with a top-left origin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+
+from culti.contract import FileStatus, InputEntry, PageStatus, RejectReason, Stage  # noqa: F401 - re-exported
 
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, top-left origin
 
@@ -19,16 +22,8 @@ class PageKind(StrEnum):
     MIXED = "mixed"  # a page image plus some real text
 
 
-class PageStatus(StrEnum):
-    OK = "ok"
-    NO_FIGURES = "no_figures"
-    FAILED = "failed"
 
 
-class FileStatus(StrEnum):
-    OK = "ok"
-    PARTIAL = "partial"  # some pages failed
-    FAILED = "failed"
 
 
 class TextOrigin(StrEnum):
@@ -56,41 +51,8 @@ class Domain(StrEnum):
     MURAL = "mural"
 
 
-class Stage(StrEnum):
-    INPUT = "input"
-    EXTRACT = "extract"
-    ALIGN = "align"
-    DATASET = "dataset"
-    REVIEW = "review"
 
 
-class RejectReason(StrEnum):
-    # input files and pages
-    FILE_MISSING = "file_missing"
-    NOT_PDF = "not_pdf"
-    CORRUPT = "corrupt"
-    ENCRYPTED = "encrypted"
-    EMPTY = "empty"
-    PAGE_FAILED = "page_failed"
-    # images that are not figures
-    ORNAMENT = "ornament"  # small decorative image or drawing
-    REPEATED = "repeated_across_pages"  # logo, running ornament
-    BACKGROUND = "page_background"
-    TOO_SMALL = "too_small"
-    RULE = "rule"  # line or thin bar
-    # pairing
-    NO_CAPTION = "no_caption"  # figure with no caption
-    ORPHAN_CAPTION = "orphan_caption"  # caption with no figure
-    NO_DESCRIPTION = "no_description"
-    LOW_CONFIDENCE = "low_confidence"
-    # dataset
-    DUPLICATE_IMAGE = "duplicate_image"  # same pixels
-    NEAR_DUPLICATE_IMAGE = "near_duplicate_image"  # re-scan, resize, recompress
-    NEAR_DUPLICATE_TEXT = "near_duplicate_text"
-    EMPTY_TEXT = "empty_text"
-    UNDECODABLE_IMAGE = "undecodable_image"
-    # curator
-    CURATOR_DROPPED = "curator_dropped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,17 +168,9 @@ class BookAlignment:
     rejects: tuple[Reject, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class FileReport:
-    """Per-input outcome for manifest.json."""
+# Per-input outcome for manifest.json (the contract's typed record)
+FileReport = InputEntry
 
-    path: str
-    source: str
-    sha256: str = ""
-    status: FileStatus = FileStatus.OK
-    reason: str = ""
-    page_count: int = 0
-    pages: tuple[tuple[int, str, str], ...] = field(default=())  # (page, status, detail)
 
 
 def figure_id(source_sha256: str, page: int, index: int) -> str:

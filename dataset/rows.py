@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_all_start_methods, get_context
 
 import numpy as np
 
+from culti.executors import Crashed, LocalExecutor
 from culti.records import Pair, Reject, RejectReason, Stage
 from dataset.features import describe, image_size
 from dataset.spool import ImageSpool
@@ -74,33 +73,12 @@ def image_path(row_id: str, ext: str) -> str:
     return f"{row_id}.{ext}"
 
 
-def _die_with_parent() -> None:
-    """Worker initializer: a worker must not outlive a killed build (Linux: PR_SET_PDEATHSIG)."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # elsewhere the worker ends when its call queue closes
-
-
 def _features(data: bytes):
     """Worker side of ingest: (size, features) or (None, error text)."""
     try:
         return image_size(data), describe(data)
     except Exception as err:  # noqa: BLE001 - any decoder failure is data, not a crash
         return None, f"{type(err).__name__}: {err}"
-
-
-class _Now:
-    """A finished result that looks like a future (ingest without worker processes)."""
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def result(self):
-        return self.value
 
 
 def ingest(pairs: Iterable[Pair], spool: ImageSpool, gray_spool: ImageSpool | None = None,
@@ -110,32 +88,26 @@ def ingest(pairs: Iterable[Pair], spool: ImageSpool, gray_spool: ImageSpool | No
     With workers > 1 the decoding runs in that many processes, a bounded number of images in flight.
     """
     out = Ingested()
-    # fork: workers need no re-import of the caller's __main__ (scripts without a main guard work)
-    method = "fork" if "fork" in get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(workers, mp_context=get_context(method),
-                               initializer=_die_with_parent) if workers > 1 else None
-    pending: deque = deque()
-    try:
+    queued: deque[tuple[Pair, tuple[int, int]]] = deque()
+
+    def images() -> Iterator[bytes]:
         for pair in pairs:
             if not pair.text.strip():
                 out.rejects.append((_reject(pair, RejectReason.EMPTY_TEXT, "description is empty"),
                                     spool.put(pair.figure.image)))
                 continue
-            where = spool.put(pair.figure.image)
-            job = pool.submit(_features, pair.figure.image) if pool else _Now(_features(pair.figure.image))
-            pending.append((pair, where, job))
-            while len(pending) > 8 * max(1, workers):
-                _collect(out, *pending.popleft(), gray_spool)
-        while pending:
-            _collect(out, *pending.popleft(), gray_spool)
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+            queued.append((pair, spool.put(pair.figure.image)))
+            yield pair.figure.image
+
+    for feats in LocalExecutor(workers).map(_features, images(), in_flight=8 * max(1, workers)):
+        if isinstance(feats, Crashed):  # the decoder took its worker down: a bad image, not a crash
+            feats = (None, f"decoder crashed: {feats.error}")
+        _collect(out, *queued.popleft(), feats, gray_spool)
     return out
 
 
-def _collect(out: Ingested, pair: Pair, where: tuple[int, int], job, gray_spool) -> None:
-    size, feats = job.result()
+def _collect(out: Ingested, pair: Pair, where: tuple[int, int], result, gray_spool) -> None:
+    size, feats = result
     if size is None:
         out.rejects.append((_reject(pair, RejectReason.UNDECODABLE_IMAGE, feats), where))
         return

@@ -1,26 +1,36 @@
-"""A book's pages through a process pool: bounded in flight, cached per page, in page order."""
+"""Books -> page tasks -> PageExtracts: the book pre-pass, the page worker and its cache.
+
+`extract_page` (extract/page.py) is the pure unit of work; `run_page_task` is the thin wrapper every
+executor runs: open the PDF once per worker, read the page cache, turn an exception into a FAILED
+page, write the cache. `extract_book` runs one book on the local executor (books in parallel:
+culti.run).
+"""
 
 from __future__ import annotations
 
+import io
 import math
 import os
-import pickle
-from collections import Counter, deque
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
 
+from culti.executors import Crashed, LocalExecutor
 from culti.records import Book, PageExtract, PageKind, PageStatus
+from culti.store import Store, get_page, page_key, put_page
+from culti.tasks import BookTask, PageTask
 
 from .config import ExtractConfig
 from .digital import PageContext, image_digest
 from .page import failed_page
 
-# per-process state: the document is opened once per worker, not once per page
-_STATE: dict[str, object] = {}
+CRASH_HOOK = "CULTI_TEST_CRASH_ONCE"  # tests: "<sha16>:<page>:<marker file>" kills the worker once
+_OPEN_DOCS = 2  # PDFs a worker keeps open (books run in parallel: pages of a few books interleave)
+_DOCS: OrderedDict[str, tuple[pymupdf.Document, list]] = OrderedDict()
+_ENGINES_READY: list[bool] = []
 
 
 def repeated_images(doc: pymupdf.Document, config: ExtractConfig) -> frozenset[str]:
@@ -40,20 +50,77 @@ def repeated_images(doc: pymupdf.Document, config: ExtractConfig) -> frozenset[s
     return frozenset(d for d, n in pages_by_digest.items() if n >= need)
 
 
-def cache_path(cache_dir: Path, book: Book, config: ExtractConfig, page: int) -> Path:
-    """Return where a page's result is cached: <cache>/<sha16>/<fingerprint>/p0001.pkl."""
-    return cache_dir / book.sha256[:16] / config.fingerprint() / f"p{page:04d}.pkl"
+def book_task(book: Book, config: ExtractConfig, uri: str | None = None,
+              data: bytes | None = None) -> BookTask:
+    """Given an opened Book, return its task: where workers read it and the book-level pre-pass."""
+    with _open(uri or book.path, data) as doc:
+        repeated = repeated_images(doc, config)
+    return BookTask(uri=uri or book.path, source=book.source, sha256=book.sha256,
+                    page_count=book.page_count, repeated=tuple(sorted(repeated)), path=book.path)
 
 
-def _init_worker(book: Book, config: ExtractConfig, repeated: frozenset[str],
-                 cache_dir: Path | None) -> None:
+def _open(uri: str, data: bytes | None = None) -> pymupdf.Document:
+    if data is not None:
+        return pymupdf.open(stream=data, filetype="pdf")
+    if "://" in uri and not uri.startswith("file://"):
+        import fsspec
+
+        with fsspec.open(uri, "rb") as fh:
+            return pymupdf.open(stream=fh.read(), filetype="pdf")
+    return pymupdf.open(uri.removeprefix("file://"))
+
+
+def _document(task: BookTask) -> tuple[pymupdf.Document, list]:
+    """The task's PDF, opened once per worker (a few kept open), with a slot for pdfplumber."""
+    key = task.sha256
+    if key in _DOCS:
+        _DOCS.move_to_end(key)
+        return _DOCS[key]
+    while len(_DOCS) >= _OPEN_DOCS:
+        _close(*_DOCS.popitem(last=False)[1])
+    _DOCS[key] = (_open(task.uri, task.data), [])
+    return _DOCS[key]
+
+
+def _close(doc: pymupdf.Document, plumber: list) -> None:
+    doc.close()
+    for p in plumber:
+        if p is not None:
+            p.close()
+
+
+def close_documents() -> None:
+    """Close the PDFs this process holds open."""
+    while _DOCS:
+        _close(*_DOCS.popitem()[1])
+
+
+class _LazyPlumber:
+    """pdfplumber opened only when a page's PyMuPDF text is broken."""
+
+    def __init__(self, task: BookTask, slot: list) -> None:
+        self.task, self.slot = task, slot
+
+    @property
+    def pages(self):
+        if not self.slot:
+            import pdfplumber
+
+            doc = _document(self.task)[0]
+            self.slot.append(pdfplumber.open(io.BytesIO(doc.tobytes())) if self.task.data or
+                             "://" in self.task.uri else pdfplumber.open(self.task.uri))
+        return self.slot[0].pages
+
+
+def _ready_worker(config: ExtractConfig) -> None:
+    if _ENGINES_READY:
+        return
     from .engines import quiet_engine_logs
 
     quiet_engine_logs()
     _malloc_fixed_threshold()
     os.environ.setdefault("OMP_NUM_THREADS", str(config.engine_threads))
-    _STATE.clear()
-    _STATE.update(book=book, config=config, repeated=repeated, cache_dir=cache_dir)
+    _ENGINES_READY.append(True)
 
 
 def _libc():
@@ -82,66 +149,78 @@ def _release_page_memory() -> None:
         libc.malloc_trim(0)
 
 
-def _document() -> pymupdf.Document:
-    if "doc" not in _STATE:
-        _STATE["doc"] = pymupdf.open(_STATE["book"].path)  # type: ignore[union-attr]
-    return _STATE["doc"]  # type: ignore[return-value]
+def _crash_hook(task: PageTask) -> None:
+    """Test-only: kill this worker once on a given page, as a MuPDF crash or an OOM kill would."""
+    spec = os.environ.get(CRASH_HOOK)
+    if not spec:
+        return
+    sha16, page, marker = spec.split(":", 2)
+    if task.book.sha256.startswith(sha16) and task.page == int(page) and not os.path.exists(marker):
+        Path(marker).write_text(str(os.getpid()))
+        os._exit(3)
 
 
-def _plumber():
-    if "plumber" not in _STATE:
-        import pdfplumber
+def compute_page(task: PageTask, config: ExtractConfig) -> PageExtract:
+    """Given a page task, return its PageExtract; an exception becomes a FAILED page."""
+    from . import page as page_module  # looked up per call so tests can patch extract_page
 
-        _STATE["plumber"] = pdfplumber.open(_STATE["book"].path)  # type: ignore[union-attr]
-    return _STATE["plumber"]
-
-
-class _LazyPlumber:
-    """pdfplumber opened only when a page's PyMuPDF text is broken."""
-
-    @property
-    def pages(self):
-        return _plumber().pages
-
-
-def compute_page(page: int) -> PageExtract:
-    """Extract one page in this process (worker state set by _init_worker) and cache it."""
-    from .page import extract_page, failed_page
-
-    book: Book = _STATE["book"]  # type: ignore[assignment]
-    config: ExtractConfig = _STATE["config"]  # type: ignore[assignment]
-    ctx = PageContext(book.source, book.sha256, page, _STATE["repeated"])  # type: ignore[arg-type]
+    _ready_worker(config)
+    _crash_hook(task)
+    b = task.book
+    ctx = PageContext(b.source, b.sha256, task.page, frozenset(b.repeated))
     try:
-        result = extract_page(_document(), ctx, config, _LazyPlumber())
+        doc, plumber = _document(b)
+    except Exception as err:  # the PDF vanished or changed under us: every page says so
+        return failed_page(ctx, err)
+    try:
+        result = page_module.extract_page(doc, ctx, config, _LazyPlumber(b, plumber))
     except Exception as err:  # one bad page must not stop the book: it becomes a FAILED record
         try:
-            rect = _document()[page - 1].rect
+            rect = doc[task.page - 1].rect
             result = failed_page(ctx, err, round(rect.width, 2), round(rect.height, 2))
         except Exception:
             result = failed_page(ctx, err)
     if result.kind != PageKind.DIGITAL:
         _release_page_memory()
-    cache_dir = _STATE["cache_dir"]
-    if cache_dir is not None and result.status != PageStatus.FAILED:
-        _write_atomic(cache_path(cache_dir, book, config, page), result)  # type: ignore[arg-type]
     return result
 
 
-def _write_atomic(path: Path, obj: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)  # a crash leaves a stray tmp file, never a half-written page
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """compute_page with its config and the page cache: the picklable function executors map."""
+
+    config: ExtractConfig
+    cache: Store | None = None
+
+    def __call__(self, task: PageTask) -> PageExtract:
+        fingerprint = self.config.fingerprint()
+        if self.cache is not None:
+            cached = get_page(self.cache, task.book.sha256, fingerprint, task.page)
+            if cached is not None:
+                return cached
+        result = compute_page(task, self.config)
+        if self.cache is not None and result.status != PageStatus.FAILED:
+            put_page(self.cache, fingerprint, result)  # failed pages are retried next run
+        return result
 
 
-def _read_cached(path: Path) -> PageExtract | None:
-    try:
-        with open(path, "rb") as handle:
-            obj = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        return None
-    return obj if isinstance(obj, PageExtract) else None
+def crashed_page(crash: Crashed) -> PageExtract:
+    """Given a page whose worker died, return its FAILED PageExtract."""
+    task: PageTask = crash.item  # type: ignore[assignment]
+    b = task.book
+    return failed_page(PageContext(b.source, b.sha256, task.page, frozenset(b.repeated)), crash.error)
+
+
+def extract_pages(tasks, config: ExtractConfig, executor: LocalExecutor,
+                  cache: Store | None = None) -> Iterator[PageExtract]:
+    """Given page tasks (of one or many books), yield their PageExtracts in task order."""
+    for result in executor.map(PageJob(config, cache), tasks, in_flight=config.in_flight):
+        yield crashed_page(result) if isinstance(result, Crashed) else result
+
+
+def cache_path(cache_dir: Path, book: Book, config: ExtractConfig, page: int) -> Path:
+    """Return where a page's result is cached: <cache>/<sha16>/<fingerprint>/p0001.parquet."""
+    return Path(cache_dir) / page_key(book.sha256, config.fingerprint(), page)
 
 
 def extract_book(book: Book, config: ExtractConfig,
@@ -150,81 +229,16 @@ def extract_book(book: Book, config: ExtractConfig,
     process pool with a bounded number in flight, cached pages read back instead."""
     from tqdm import tqdm
 
-    with pymupdf.open(book.path) as doc:
-        repeated = repeated_images(doc, config)
+    task = book_task(book, config)
     workers = min(config.pool_size(os.cpu_count() or 1), book.page_count)
-    in_flight = config.in_flight or 2 * workers
+    cache = Store(cache_dir) if cache_dir is not None else None
     bar = tqdm(total=book.page_count, desc=book.source, unit="page", disable=not config.progress,
                leave=False, dynamic_ncols=True)
-    pool: ProcessPoolExecutor | None = None
-    submit: ProcessPoolExecutor | _InProcess
     try:
-        if workers <= 1:
-            _init_worker(book, config, repeated, cache_dir)
-            submit = _InProcess()
-        else:
-            pool = submit = _new_pool(workers, book, config, repeated, cache_dir)
-        pending: deque[tuple[int, Future | PageExtract]] = deque()
-        running = 0
-
-        def take() -> PageExtract:
-            nonlocal pool, submit
-            page, item = pending.popleft()
-            if not isinstance(item, Future):
-                return item
-            try:
-                return item.result()
-            except BrokenProcessPool as err:  # a worker died (e.g. MuPDF crashed): new pool
-                pool.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
-                pool = submit = _new_pool(workers, book, config, repeated, cache_dir)
-                for i, (p, it) in enumerate(pending):
-                    if isinstance(it, Future):
-                        pending[i] = (p, submit.submit(compute_page, p))
-                ctx = PageContext(book.source, book.sha256, page, repeated)
-                return failed_page(ctx, err)
-
-        for page in range(1, book.page_count + 1):
-            cached = _read_cached(cache_path(cache_dir, book, config, page)) if cache_dir else None
-            if cached is not None:
-                pending.append((page, cached))
-            else:
-                pending.append((page, submit.submit(compute_page, page)))
-                running += 1
-            while pending and (running >= in_flight or not isinstance(pending[0][1], Future)):
-                running -= isinstance(pending[0][1], Future)
-                yield take()
-                bar.update(1)
-        while pending:
-            yield take()
+        for page in extract_pages(task.pages(), config, LocalExecutor(workers), cache):
+            yield page
             bar.update(1)
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
         if workers <= 1:
-            _close_state()
-
-
-def _new_pool(workers: int, book: Book, config: ExtractConfig, repeated: frozenset[str],
-              cache_dir: Path | None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, initializer=_init_worker,
-                               initargs=(book, config, repeated, cache_dir))
-
-
-def _close_state() -> None:
-    doc = _STATE.pop("doc", None)
-    if doc is not None:
-        doc.close()  # type: ignore[union-attr]
-    plumber = _STATE.pop("plumber", None)
-    if plumber is not None:
-        plumber.close()  # type: ignore[union-attr]
-    _STATE.clear()
-
-
-class _InProcess:
-    """workers=1: the same submit() interface, run at once in this process."""
-
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
-        future.set_result(fn(*args))
-        return future
+            close_documents()

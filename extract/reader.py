@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pymupdf
@@ -19,21 +20,25 @@ class InputError(Exception):
         self.message = message
 
 
-def open_book(path: Path) -> Book:
-    """Given a PDF path, return its Book record or raise InputError naming the file and the reason."""
+def open_book(path: Path, data: bytes | None = None) -> Book:
+    """Given a PDF path (and its bytes when they were read elsewhere, e.g. by Ray Data), return
+    its Book record or raise InputError naming the file and the reason."""
     path = Path(path)
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise InputError(RejectReason.FILE_MISSING, f"{path}: file not found; check the path")
-    if path.stat().st_size == 0:
+    if (len(data) if data is not None else path.stat().st_size) == 0:
         raise InputError(RejectReason.EMPTY, f"{path}: empty file (0 bytes)")
-    with path.open("rb") as handle:
-        head = handle.read(1024)
+    if data is not None:
+        head = data[:1024]
+    else:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
     if path.suffix.lower() != ".pdf" or b"%PDF-" not in head:
         raise InputError(
             RejectReason.NOT_PDF, f"{path}: not a PDF (needs a .pdf name and a %PDF- header)"
         )
     try:
-        doc = pymupdf.open(path)
+        doc = pymupdf.open(stream=data, filetype="pdf") if data is not None else pymupdf.open(path)
     except Exception as err:  # MuPDF raises several types for broken files
         raise InputError(
             RejectReason.CORRUPT, f"{path}: corrupt PDF, cannot be opened ({_one_line(err)})"
@@ -56,7 +61,8 @@ def open_book(path: Path) -> Book:
         if not has_content:
             raise InputError(RejectReason.EMPTY, f"{path}: every page is blank (no text or images)")
         page_count = doc.page_count
-    return Book(path=str(path), source=path.name, sha256=file_sha256(path), page_count=page_count)
+    sha256 = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path)
+    return Book(path=str(path), source=path.name, sha256=sha256, page_count=page_count)
 
 
 def _page_has_content(page: pymupdf.Page) -> bool:

@@ -14,7 +14,6 @@ import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,10 +51,11 @@ def generate_samples(out_dir: Path, books: int | None = None, figures: int | Non
     start = time.perf_counter()
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(jobs) * config.figures > 60:
-        import multiprocessing
+        from culti.executors import Crashed, LocalExecutor
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_build_book, jobs))
+        results = list(LocalExecutor(workers).map(_build_book, jobs))
+        if any(isinstance(r, Crashed) for r in results):
+            raise RuntimeError("sample: a book-drawing worker died; run again")
     else:
         results = [_build_book(job) for job in jobs]
     keep = set()
