@@ -8,8 +8,8 @@ from pathlib import Path
 
 from culti import pipeline
 from culti.cli import DEFAULT_SAMPLE_DIR
-from culti.errors import UsageError
 from culti.contract import FileStatus
+from culti.errors import UsageError
 
 EXIT_OK = 0
 EXIT_INPUT_FAILED = 2
@@ -139,7 +139,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _guard(call, corrections: Path | None = None):
     """Run a stage; the errors a user can cause become one line."""
     import review
-
     from culti.contract import SchemaError
     from culti.executors.ray import RayUnavailable
 

@@ -4,7 +4,8 @@
   map(_book_step)                    validate, sha256, the book pre-pass; the PDF goes into the work store
   flat_map -> page tasks             one row per page
   map_batches(_PageActor)            extract in an actor pool (OCR and layout engines loaded once per
-                                     actor); a dead actor is restarted and its page retried
+                                     actor); a dead actor is restarted and its page retried (Ray
+                                     Data's defaults; tasks whose worker dies are retried by Ray)
   groupby(book).map_groups(_book)    a book's pages -> pages.parquet and its alignment, in the store
 then the driver dedupes, splits and writes the dataset once (culti.run.build), as the local
 executor does, so both give the same bytes.
@@ -22,8 +23,6 @@ import pyarrow as pa
 from culti import pipeline
 from culti.contract import InputEntry, PageEntry, PageStatus, RejectReason
 from culti.store import Store
-
-RETRIES = 4  # attempts of a task whose worker died, beyond the first
 
 
 class RayUnavailable(RuntimeError):
@@ -78,16 +77,21 @@ def _book_step(row: dict, config, store: Store) -> dict:
 
 def _pages_of(row: dict) -> list[dict]:
     task = row["task"]
+    if task is None:  # an input that failed to open: reported by the driver
+        return []
     return [{**task, "page": n} for n in range(1, int(task["page_count"]) + 1)]
 
 
 class _PageActor:
     """Extract pages; one per worker process, so OCR and layout engines load once per actor."""
 
-    def __init__(self, config, cache_root: str | None) -> None:
+    config = None  # bound by _page_actor
+    cache_root: str | None = None
+
+    def __init__(self) -> None:
         from extract.book import PageJob
 
-        self.job = PageJob(config, Store(cache_root) if cache_root else None)
+        self.job = PageJob(self.config, Store(self.cache_root) if self.cache_root else None)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         from culti.records import PageExtract
@@ -136,11 +140,12 @@ def extract_and_align(paths: Sequence[Path], store: Store, config, align: bool) 
         ctx.enable_progress_bars = bool(config.extract.progress)
         if readable:
             books = ray.data.read_binary_files([os.path.abspath(paths[i]) for i in readable],
-                                               include_paths=True, ray_remote_args={"max_retries": RETRIES})
-            books = books.map(_book_step, fn_kwargs={"config": config.extract, "store": store},
-                              max_retries=RETRIES).materialize()
-            done = _run_pages(ray, books, store, config, align)
-            for row in books.take_all():
+                                               include_paths=True)
+            books = books.map(_book_step, fn_kwargs={"config": config.extract, "store": store}).materialize()
+            rows = books.take_all()  # small: the PDF bytes went to the store
+            n_ok = sum(1 for row in rows if not row["error"])
+            done = _run_pages(ray, books, n_ok, store, config, align) if n_ok else {}
+            for row in rows:
                 i = by_abs[_abs(row["path"])]
                 if row["error"]:
                     reports[i] = pipeline.failed_input(paths[i], RejectReason(row["error"]), row["message"])
@@ -157,18 +162,22 @@ def _abs(path: str) -> str:
     return os.path.abspath(path if os.path.exists(path) else "/" + path.lstrip("/"))
 
 
-def _run_pages(ray, books, store: Store, config, align: bool) -> dict[str, list[PageEntry]]:
-    ok = books.filter(lambda row: not row["error"])
-    if ok.count() == 0:
-        return {}
+def _page_actor(config, cache_root: str | None) -> type:
+    """_PageActor with its arguments bound in the class (shipped with it, so a restarted actor
+    never depends on constructor arguments in the object store)."""
+    return type("PageActor", (_PageActor,), {"config": config, "cache_root": cache_root})
+
+
+def _run_pages(ray, books, n_books: int, store: Store, config, align: bool) -> dict[str, list[PageEntry]]:
     cache = pipeline.cache_store(store).root if config.use_cache else None
     n = _workers(ray, config)
-    pages = ok.flat_map(_pages_of).map_batches(
-        _PageActor, fn_constructor_args=(config.extract, cache), batch_size=1,
-        batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(min_size=1, max_size=n),
-        num_cpus=1, max_restarts=-1, max_task_retries=RETRIES)
-    grouped = pages.groupby("source_sha256").map_groups(
-        _book_group, batch_format="pyarrow", max_retries=RETRIES,
+    pages = books.flat_map(_pages_of).map_batches(
+        _page_actor(config.extract, cache), batch_size=1, batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=n),
+        num_cpus=1)  # Ray Data's actor defaults: max_restarts=-1, max_task_retries=-1
+    # one partition per book at most: a small corpus does not pay for 200 shuffle partitions
+    grouped = pages.groupby("source_sha256", num_partitions=max(1, min(n_books, 4 * n))).map_groups(
+        _book_group, batch_format="pyarrow",
         fn_kwargs={"align_config": config.align if align else None, "store": store})
     out: dict[str, list[PageEntry]] = {}
     for row in grouped.take_all():
@@ -188,6 +197,5 @@ def align_books(shas: Sequence[str], store: Store, config) -> list[str]:
         return []
     with connected(config.ray_address) as ray:
         ds = ray.data.from_items([{"sha256": s} for s in shas])
-        done = ds.map(_align_row, fn_kwargs={"align_config": config.align, "store": store},
-                      max_retries=RETRIES).take_all()
+        done = ds.map(_align_row, fn_kwargs={"align_config": config.align, "store": store}).take_all()
     return sorted(r["sha256"] for r in done)
