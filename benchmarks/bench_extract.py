@@ -60,7 +60,7 @@ def interleaved_scanned(path: Path, pages: list[int]) -> tuple[float, float]:
     by page alternately so that both see the same load on a shared machine."""
     from rapidocr import RapidOCR
 
-    from extract.book import _close_state, _init_worker, compute_page
+    from extract.book import book_task, close_documents, compute_page
     from extract.engines import quiet_engine_logs
     from extract.images import pixmap_array
 
@@ -68,9 +68,9 @@ def interleaved_scanned(path: Path, pages: list[int]) -> tuple[float, float]:
     ort = "EngineConfig.onnxruntime"
     ocr = RapidOCR(params={"Global.log_level": "error", f"{ort}.intra_op_num_threads": 1,
                            f"{ort}.inter_op_num_threads": 1})
-    book = open_book(path)
-    _init_worker(book, ExtractConfig(workers=1, progress=False), frozenset(), None)
-    compute_page(pages[0])  # engines loaded once per worker, outside the timing
+    config = ExtractConfig(workers=1, progress=False)
+    task = book_task(open_book(path), config)
+    compute_page(task.pages()[pages[0] - 1], config)  # engines loaded once, outside the timing
     ocr(pixmap_array(pymupdf.open(path)[0].get_pixmap(dpi=72)))
     base = ours = 0.0
     with pymupdf.open(path) as doc:
@@ -81,9 +81,9 @@ def interleaved_scanned(path: Path, pages: list[int]) -> tuple[float, float]:
             start = time.perf_counter()
             ocr(pixmap_array(page.get_pixmap(dpi=int(dpi), alpha=False)))
             mid = time.perf_counter()
-            compute_page(n)
+            compute_page(task.pages()[n - 1], config)
             base, ours = base + mid - start, ours + time.perf_counter() - mid
-    _close_state()
+    close_documents()
     return base, ours
 
 

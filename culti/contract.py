@@ -108,10 +108,14 @@ def split_file(data_dir: Path, split: str) -> Path:
     return Path(data_dir) / f"{split}.parquet"
 
 
-def check_schema(metadata: dict | None, where: str, expected: str = SCHEMA_VERSION) -> None:
-    """Given a Parquet file's key-value metadata, raise SchemaError unless it carries `expected`."""
+def check_schema(metadata: dict | None, where: str, expected: str = SCHEMA_VERSION,
+                 required: bool = True) -> None:
+    """Given a Parquet file's key-value metadata, raise SchemaError unless it carries `expected`
+    (with required=False a file that carries no culti version at all, made by another tool, passes)."""
     found = (metadata or {}).get(SCHEMA_KEY)
     found = found.decode() if isinstance(found, bytes) else found
+    if found is None and not required:
+        return
     if found != expected:
         raise SchemaError(f"{where}: written with culti schema version {found!r}, this culti reads "
                           f"{expected!r}; rebuild it with this version of culti")
@@ -176,6 +180,13 @@ class Manifest:
     versions: dict
     inputs: tuple[InputEntry, ...]
     extra: dict = field(default_factory=dict)  # summary, build, counts, files, corrections
+
+
+def check_manifest(data: dict, where: str) -> None:
+    """Given a parsed manifest.json, raise SchemaError when it names another schema version."""
+    if "schema_version" in data and str(data["schema_version"]) != SCHEMA_VERSION:
+        raise SchemaError(f"{where}: schema version {data['schema_version']!r}, this culti reads "
+                          f"{SCHEMA_VERSION!r}; rebuild the dataset with this version of culti")
 
 
 def read_manifest(data_dir: Path) -> Manifest:

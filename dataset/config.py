@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SPLITS = ("train", "validation", "test")
+from culti.contract import SPLITS  # noqa: F401 - the contract's, re-exported
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,26 +12,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import culti
+from culti import contract
+from culti.contract import IMAGE
 
-_F64_LIST = pa.list_(pa.float64())
-_IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
-
-ROW_FIELDS: list[tuple[str, pa.DataType]] = [
-    ("id", pa.string()), ("image", _IMAGE), ("title", pa.string()), ("caption", pa.string()),
-    ("label", pa.string()), ("text", pa.string()), ("source", pa.string()),
-    ("source_sha256", pa.string()), ("page", pa.int32()), ("bbox", _F64_LIST), ("domain", pa.string()),
-    ("split", pa.string()), ("group_id", pa.string()), ("confidence", pa.float64()),
-    ("text_origin", pa.string()), ("width", pa.int32()), ("height", pa.int32()),
-    ("keywords", pa.list_(pa.string())), ("caption_original", pa.string()),
-    ("text_original", pa.string()), ("evidence", pa.list_(pa.string())),
-    ("figure_origin", pa.string()), ("caption_page", pa.int32()), ("caption_bbox", _F64_LIST),
-    ("text_bbox", _F64_LIST), ("image_sha256", pa.string()),
-]
-REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
-    ("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
-    ("source", pa.string()), ("source_sha256", pa.string()), ("page", pa.int32()), ("bbox", _F64_LIST),
-    ("duplicate_of", pa.string()), ("image", _IMAGE), ("caption", pa.string()), ("text", pa.string()),
-]
+_IMAGE = IMAGE
+# the columns are the contract's (culti.contract), written here
+ROW_FIELDS = contract.ROW_FIELDS
+REJECT_FIELDS = contract.REJECT_FIELDS
 
 
 def _hf_feature(typ: pa.DataType) -> dict:
@@ -49,7 +36,7 @@ def schema(fields: Sequence[tuple[str, pa.DataType]], params: dict) -> pa.Schema
     features = {name: _hf_feature(typ) for name, typ in fields}
     meta = {
         b"huggingface": json.dumps({"info": {"features": features}}, ensure_ascii=False).encode(),
-        b"culti.schema_version": str(culti.SCHEMA_VERSION).encode(),
+        contract.SCHEMA_KEY: contract.SCHEMA_VERSION.encode(),
         b"culti.version": culti.__version__.encode(),
         b"culti.build_parameters": json.dumps(params, sort_keys=True).encode(),
     }

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from culti.contract import SPLITS, SchemaError, check_schema  # noqa: F401 - SPLITS re-exported
 from laclip_eval.config import EvalConfigError
-
-SPLITS = ("train", "validation", "test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +48,10 @@ def read_split(data_dir: Path, split: str, text_field: str = "text") -> Split:
     path = Path(data_dir) / f"{split}.parquet"
     if not path.is_file():
         raise EvalConfigError(f"{path} not found: run `culti dataset --out {data_dir}` first")
+    try:
+        check_schema(pq.read_schema(path).metadata, str(path), required=False)
+    except SchemaError as err:
+        raise EvalConfigError(str(err)) from err
     try:
         table = pq.read_table(path, columns=["id", "image", text_field])
     except (KeyError, ValueError, OSError) as err:

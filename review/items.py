@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-SPLITS = ("train", "validation", "test")
-REJECTS = "rejects"
+from culti.contract import REJECTS, SPLITS, check_manifest, check_schema
+
 _FIGURE_ID = re.compile(r"^[0-9a-f]{1,16}-p\d{4,}-f\d{2,}$")
 _BATCH_ROWS = 256
 
@@ -42,13 +42,16 @@ def read_manifest(data_dir: Path) -> dict:
     if not path.exists():
         return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise ValueError(f"{path}: not valid JSON at line {err.lineno}: {err.msg}; rebuild the dataset") from err
+    check_manifest(data, str(path))
+    return data
 
 
 def _rows(path: Path) -> Iterator[dict]:
     table = pq.ParquetFile(path)
+    check_schema(table.schema_arrow.metadata, str(path), required=False)  # SchemaError is a ValueError
     for batch in table.iter_batches(batch_size=_BATCH_ROWS):
         yield from batch.to_pylist()
 
