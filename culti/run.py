@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from culti import pipeline
-from culti.contract import FileStatus, InputEntry
+from culti.contract import FileStatus, InputEntry, RejectReason
 from culti.executors import EXECUTORS, Crashed, LocalExecutor
 from culti.store import Store
 
@@ -134,7 +134,7 @@ def extract_inputs(paths: Sequence[Path], store: Store, config: RunConfig) -> li
         if isinstance(task, BookTask):
             tasks.append((i, task))
         elif isinstance(task, Crashed):
-            reports[i] = pipeline.failed_input(path, _corrupt(), f"{path}: the PDF crashed the reader")
+            reports[i] = pipeline.failed_input(path, RejectReason.CORRUPT, f"{path}: the PDF crashed the reader")
         else:
             reports[i] = pipeline.failed_input(path, *task)
     cache = pipeline.cache_store(store) if config.use_cache else None
@@ -156,12 +156,6 @@ def extract_inputs(paths: Sequence[Path], store: Store, config: RunConfig) -> li
     ordered = [reports[i] for i in range(len(paths))]
     pipeline.write_run(store, ordered)
     return ordered
-
-
-def _corrupt():
-    from culti.records import RejectReason
-
-    return RejectReason.CORRUPT
 
 
 def align_inputs(store: Store, reports: Sequence[InputEntry], config: RunConfig) -> list:

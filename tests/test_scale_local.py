@@ -161,3 +161,16 @@ def test_run_config_checks_the_executor():
     with pytest.raises(ValueError, match="ray_address"):
         RunConfig(ray_address="auto")
     assert replace(RunConfig(), executor="ray").executor == "ray"
+
+
+def test_ray_flags_errors_are_one_line(tmp_path, book):
+    from tests.conftest import run_culti
+
+    proc = run_culti("dataset", book.path, "--out", str(tmp_path / "out"), "--ray-address", "auto",
+                     check=False)
+    assert proc.returncode == 2 and proc.stderr.strip() == "culti: error: --ray-address needs --executor ray"
+    proc = run_culti("dataset", book.path, "--out", str(tmp_path / "out"), "--executor", "ray",
+                     "--ray-address", "127.0.0.1:1", "--no-progress", check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+    assert "--ray-address 127.0.0.1:1: nothing answers there" in proc.stderr

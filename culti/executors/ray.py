@@ -42,6 +42,7 @@ def connected(address: str | None):
     from extract.book import CRASH_HOOK
 
     env = {k: os.environ[k] for k in (CRASH_HOOK, "OMP_NUM_THREADS") if k in os.environ}
+    _probe(address)
     try:
         ray.init(address=address, include_dashboard=False, logging_level="WARNING",
                  runtime_env={"env_vars": env} if env else None)
@@ -53,6 +54,24 @@ def connected(address: str | None):
         yield ray
     finally:
         ray.shutdown()
+
+
+def _probe(address: str | None) -> None:
+    """Fail in seconds, not minutes of Ray's reconnect loop, when nothing listens at HOST:PORT."""
+    if address is None or address == "auto":
+        return  # "auto" finds a local cluster or raises at once
+    import socket
+
+    hostport = address.split("://", 1)[-1]
+    host, _, port = hostport.rpartition(":")
+    if not host or not port.isdigit():
+        raise RayUnavailable(f"--ray-address {address}: give auto, HOST:PORT or ray://HOST:PORT")
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as err:
+        raise RayUnavailable(f"--ray-address {address}: nothing answers there ({err}); start the "
+                             "cluster with `ray start --head` or leave --ray-address out to run "
+                             "on a local Ray") from err
 
 
 def _book_step(row: dict, config, store: Store) -> dict:
