@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from culti.contract import check_schema
 from dataset.config import SPLITS
 
 
@@ -24,6 +25,7 @@ def load(data_dir: Path | str, split: str | None = None, format: str = "pandas")
         if not path.is_file():
             raise FileNotFoundError(f"{path} not found: build the dataset first "
                                     f"(culti dataset BOOKS --out {data_dir})")
+        check_schema(pq.read_schema(path).metadata, str(path))  # a culti file of this schema version
         tables.append(pq.read_table(path))
     table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
     return table if format == "arrow" else table.to_pandas()

@@ -86,11 +86,16 @@ def test_killed_worker_is_retried_and_output_unchanged(books, local_run, tmp_pat
 
 
 def test_two_simulated_nodes_give_the_local_bytes(books, local_run, tmp_path):
+    import shutil
+    import tempfile
+
     from ray.cluster_utils import Cluster
 
+    # each node its own Ray temporary folder (short paths: Ray's sockets live there)
+    temps = [tempfile.mkdtemp(prefix="culti-node"), tempfile.mkdtemp(prefix="culti-node")]
     cluster = Cluster(initialize_head=True,
-                      head_node_args={"num_cpus": 1, "include_dashboard": False})
-    cluster.add_node(num_cpus=1)
+                      head_node_args={"num_cpus": 1, "include_dashboard": False, "temp_dir": temps[0]})
+    cluster.add_node(num_cpus=1, temp_dir=temps[1])
     try:
         ray.init(address=cluster.address)
         assert sum(1 for n in ray.nodes() if n["Alive"]) == 2
@@ -98,6 +103,8 @@ def test_two_simulated_nodes_give_the_local_bytes(books, local_run, tmp_path):
     finally:
         ray.shutdown()
         cluster.shutdown()
+        for temp in temps:
+            shutil.rmtree(temp, ignore_errors=True)
     assert _digests(tmp_path / "out") == _digests(local_run)
     # every worker read the PDFs from the work store, not from the inputs' folder
     run = json.loads((tmp_path / "out" / "work" / "run.json").read_text())
