@@ -87,14 +87,19 @@ def digests(out: Path) -> list[str]:
     return [hashlib.sha256((out / f).read_bytes()).hexdigest() for f in FILES]
 
 
-def executors(books: Path, tmp: Path, cpus: int) -> None:
+def executors(books: Path, tmp: Path, cpus: int, ray_first: bool = False) -> None:
     import ray
 
     config = RunConfig(extract=ExtractConfig(workers=cpus, progress=False), use_cache=False)
-    with PeakRss() as local_mem:
-        start = time.perf_counter()
-        summary = run_pipeline([books], tmp / "local", config)
-        local = time.perf_counter() - start
+
+    def run_local():
+        with PeakRss() as mem:
+            start = time.perf_counter()
+            summary = run_pipeline([books], tmp / "local", config)
+            return time.perf_counter() - start, summary, mem
+
+    if not ray_first:
+        local, summary, local_mem = run_local()
     # Ray runs its workers at nice 15 by default; on a machine shared with other jobs that alone
     # would slow them against the local pool (nice 0), so both run at nice 0 here
     os.environ.setdefault("RAY_worker_niceness", "0")
@@ -109,8 +114,10 @@ def executors(books: Path, tmp: Path, cpus: int) -> None:
             on_ray = time.perf_counter() - start
     finally:
         ray.shutdown()
+    if ray_first:
+        local, summary, local_mem = run_local()
     same = digests(tmp / "local") == digests(tmp / "ray")
-    print(f"executors ({cpus} CPUs): local {local:.1f} s, ray {on_ray:.1f} s + start-up {ray_start:.1f} s; "
+    print(f"executors ({cpus} CPUs, {'Ray' if ray_first else 'local'} first): local {local:.1f} s, ray {on_ray:.1f} s + start-up {ray_start:.1f} s; "
           f"ray / local = {on_ray / local:.2f} ({(on_ray + ray_start) / local:.2f} with start-up); "
           f"outputs byte-identical: {same}")
     print(f"memory, local pool: {local_mem.summary()}")
@@ -177,6 +184,8 @@ def main() -> None:
     parser.add_argument("--small-books", type=int, default=40)
     parser.add_argument("--cpus", type=int, default=2)
     parser.add_argument("--skip-executors", action="store_true")
+    parser.add_argument("--skip-small-books", action="store_true")
+    parser.add_argument("--ray-first", action="store_true", help="time Ray before local (order bias)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     tmp = Path(tempfile.mkdtemp(prefix="culti-bench-scale-"))
@@ -186,8 +195,9 @@ def main() -> None:
             generate_samples(books, books=1, figures=args.figures, seed=0, progress=False)
             print(f"sample books: {len(list(books.glob('*.pdf')))} PDFs, "
                   f"{sum(extract_pages_of(p) for p in books.glob('*.pdf'))} pages")
-            executors(books, tmp, args.cpus)
-        small_books(args.small_books, tmp, args.cpus)
+            executors(books, tmp, args.cpus, args.ray_first)
+        if not args.skip_small_books:
+            small_books(args.small_books, tmp, args.cpus)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"load average {os.getloadavg()[0]:.1f} at end")
