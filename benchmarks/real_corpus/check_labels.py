@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--truth", type=Path, default=HERE / "truth.json")
     parser.add_argument("--pdfs", type=Path, default=HERE / "pdfs")
-    parser.add_argument("--out", type=Path, default=HERE / "check")
+    parser.add_argument("--out", type=Path, default=HERE / "pdfs" / "check")
     parser.add_argument("--file", help="only this book (file name)")
     parser.add_argument("--dpi", type=int, default=72)
     args = parser.parse_args(argv)

@@ -43,21 +43,21 @@ def rnd(rect) -> list[float]:
 
 
 def merge(rects: list[pymupdf.Rect], gap: float = 3.0) -> list[pymupdf.Rect]:
-    rects = [pymupdf.Rect(r) for r in rects]
+    """Union rectangles that touch (within `gap`) until none do."""
+    out = [pymupdf.Rect(r) for r in rects]
     changed = True
     while changed:
         changed = False
-        out: list[pymupdf.Rect] = []
-        for r in rects:
-            for o in out:
-                if (r + (-gap, -gap, gap, gap)).intersects(o):
-                    o |= r
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                if (out[i] + (-gap, -gap, gap, gap)).intersects(out[j]):
+                    out[i] = out[i] | out[j]
+                    del out[j]
                     changed = True
                     break
-            else:
-                out.append(pymupdf.Rect(r))
-        rects = out
-    return rects
+            if changed:
+                break
+    return out
 
 
 def page_regions(page: pymupdf.Page, repeated: set[int]) -> tuple[list, list]:
@@ -75,13 +75,21 @@ def page_regions(page: pymupdf.Page, repeated: set[int]) -> tuple[list, list]:
         else:
             figures.append(r)
     try:
-        clusters = page.cluster_drawings(x_tolerance=4, y_tolerance=4)
+        drawings = [
+            d for d in page.get_drawings()
+            if not (d.get("fill") in ((1.0, 1.0, 1.0), [1.0, 1.0, 1.0]) and not d.get("color"))
+        ]  # white fills are page backgrounds and float frames, not drawings
+        clusters = page.cluster_drawings(drawings=drawings, x_tolerance=4, y_tolerance=4) if drawings else []
     except Exception:  # noqa: BLE001 (older PyMuPDF)
         clusters = []
+    lines = [pymupdf.Rect(ln["bbox"]) for b in page.get_text("dict")["blocks"] for ln in b.get("lines", [])]
     for r in clusters:
         r = pymupdf.Rect(r) & area
         if r.width < 25 or r.height < 25 or r.width > 0.97 * area.width:
             continue
+        text_area = sum(abs(ln & r) for ln in lines)
+        if text_area > 0.3 * abs(r):
+            continue  # rules and frames around body text, not a drawing
         figures.append(r)
     return merge(figures), not_figures
 
@@ -137,7 +145,9 @@ def caption_lines(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, str, str, str]
     return out
 
 
-def pair(cap: pymupdf.Rect, regions: list[pymupdf.Rect]):
+def pair(cap: pymupdf.Rect, regions: list[pymupdf.Rect], others: list[pymupdf.Rect]):
+    """Nearest region above the caption (else below), grown over the regions stacked or set
+    side by side with it (sub-figures, photo grids), never across this or another caption."""
     best, best_gap, pos = None, 1e9, ""
     for r in regions:
         overlap = min(r.x1, cap.x1) - max(r.x0, cap.x0)
@@ -149,7 +159,32 @@ def pair(cap: pymupdf.Rect, regions: list[pymupdf.Rect]):
             best, best_gap, pos = r, above, "below"
         elif -6 <= below < 60 and below + 1 < best_gap:
             best, best_gap, pos = r, below + 1, "above"
-    return best, pos
+    if best is None:
+        return None, "", []
+    union, members = pymupdf.Rect(best), [best]
+    grown = True
+    while grown:
+        grown = False
+        for r in regions:
+            if any(r is m for m in members):
+                continue
+            same_side = r.y1 <= cap.y0 + 6 if pos == "below" else r.y0 >= cap.y1 - 6
+            if not same_side:
+                continue
+            h_gap = max(r.x0 - union.x1, union.x0 - r.x1)
+            v_gap = max(r.y0 - union.y1, union.y0 - r.y1)
+            h_overlap = min(r.x1, union.x1) - max(r.x0, union.x0)
+            v_overlap = min(r.y1, union.y1) - max(r.y0, union.y0)
+            near = (v_gap < 22 and h_overlap > 0.3 * min(r.width, union.width)) or (
+                h_gap < 22 and v_overlap > 0.3 * min(r.height, union.height))
+            if not near:
+                continue
+            candidate = union | r
+            if any(candidate.intersects(o) for o in others):
+                continue
+            union, members = candidate, members + [r]
+            grown = True
+    return union, pos, members
 
 
 def draft(path: str, pages_spec: str | None) -> dict:
@@ -165,12 +200,14 @@ def draft(path: str, pages_spec: str | None) -> dict:
         page = doc[pno - 1]
         regions, nots = page_regions(page, repeated)
         used = set()
-        for cap, label, title, whole in caption_lines(page):
-            region, pos = pair(cap, regions)
+        captions = caption_lines(page)
+        for cap, label, title, whole in captions:
+            others = [c[0] for c in captions if c[0] is not cap]
+            region, pos, members = pair(cap, regions, others)
             if region is None:
                 print(f"p{pno}: no figure region for caption {whole[:60]!r}", file=sys.stderr)
                 continue
-            used.add(id(region))
+            used.update(id(m) for m in members)
             book["figures"].append({
                 "key": f"p{pno:03d}-{label}", "page": pno, "bbox": rnd(region), "label": label,
                 "title": title, "caption": whole, "caption_page": pno, "caption_bbox": rnd(cap),
@@ -184,6 +221,13 @@ def draft(path: str, pages_spec: str | None) -> dict:
             if any(abs(r & g) > 0.8 * abs(r) for g in regions):
                 continue  # a small image inside a figure is part of it
             book["not_figures"].append({"page": pno, "bbox": rnd(r), "what": "logo"})
+    boxes_by_page: dict[int, list] = {}
+    for item in book["figures"] + book["neutral"]:
+        boxes_by_page.setdefault(item["page"], []).append(pymupdf.Rect(item["bbox"]))
+    book["not_figures"] = [
+        n for n in book["not_figures"]
+        if not any(abs(pymupdf.Rect(n["bbox"]) & b) > 0.8 * abs(pymupdf.Rect(n["bbox"])) for b in boxes_by_page.get(n["page"], []))
+    ]
     positions = Counter(f["caption_position"] for f in book["figures"])
     usual = positions.most_common(1)[0][0] if positions else ""
     seen = Counter((f["page"], f["label"]) for f in book["figures"])
