@@ -16,18 +16,27 @@ from pathlib import Path
 import pymupdf
 
 HERE = Path(__file__).resolve().parent
-COLOURS = {"figure": (0, 0.7, 0), "caption": (0, 0, 1), "description": (0, 0.7, 0.8),
-           "not_figure": (1, 0, 0), "neutral": (0.9, 0.75, 0)}
+COLOURS = {
+    "figure": (0, 0.7, 0),
+    "caption": (0, 0, 1),
+    "description": (0, 0.7, 0.8),
+    "not_figure": (1, 0, 0),
+    "neutral": (0.9, 0.75, 0),
+}
 
 
 def boxes_by_page(book: dict) -> dict[int, list[tuple[str, list[float], str]]]:
     pages: dict[int, list] = {}
     for fig in book["figures"]:
-        pages.setdefault(fig["page"], []).append(("figure", fig["bbox"], f"{fig['key']} {fig['label']}"))
+        pages.setdefault(fig["page"], []).append(
+            ("figure", fig["bbox"], f"{fig['key']} {fig['label']}")
+        )
         if fig.get("caption_bbox"):
             pages.setdefault(fig["caption_page"], []).append(("caption", fig["caption_bbox"], ""))
         if fig.get("description_bbox"):
-            pages.setdefault(fig["caption_page"], []).append(("description", fig["description_bbox"], ""))
+            pages.setdefault(fig["caption_page"], []).append(
+                ("description", fig["description_bbox"], "")
+            )
     for item in book.get("not_figures", []):
         pages.setdefault(item["page"], []).append(("not_figure", item["bbox"], item["what"]))
     for item in book.get("neutral", []):
@@ -62,8 +71,12 @@ def main(argv: list[str] | None = None) -> int:
                 rect = pymupdf.Rect(bbox)
                 page.draw_rect(rect, color=COLOURS[kind], width=1.5)
                 if text:
-                    page.insert_text((rect.x0 + 1, max(rect.y0 - 2, 8)), text, fontsize=7, color=COLOURS[kind])
-            page.get_pixmap(dpi=args.dpi).save(args.out / f"{Path(book['file']).stem}-p{pno:03d}.png")
+                    page.insert_text(
+                        (rect.x0 + 1, max(rect.y0 - 2, 8)), text, fontsize=7, color=COLOURS[kind]
+                    )
+            page.get_pixmap(dpi=args.dpi).save(
+                args.out / f"{Path(book['file']).stem}-p{pno:03d}.png"
+            )
             written += 1
     print(f"wrote {written} page renders into {args.out}")
     return 0

@@ -76,13 +76,22 @@ def page_regions(page: pymupdf.Page, repeated: set[int]) -> tuple[list, list]:
             figures.append(r)
     try:
         drawings = [
-            d for d in page.get_drawings()
+            d
+            for d in page.get_drawings()
             if not (d.get("fill") in ((1.0, 1.0, 1.0), [1.0, 1.0, 1.0]) and not d.get("color"))
         ]  # white fills are page backgrounds and float frames, not drawings
-        clusters = page.cluster_drawings(drawings=drawings, x_tolerance=4, y_tolerance=4) if drawings else []
+        clusters = (
+            page.cluster_drawings(drawings=drawings, x_tolerance=4, y_tolerance=4)
+            if drawings
+            else []
+        )
     except Exception:  # noqa: BLE001 (older PyMuPDF)
         clusters = []
-    lines = [pymupdf.Rect(ln["bbox"]) for b in page.get_text("dict")["blocks"] for ln in b.get("lines", [])]
+    lines = [
+        pymupdf.Rect(ln["bbox"])
+        for b in page.get_text("dict")["blocks"]
+        for ln in b.get("lines", [])
+    ]
     for r in clusters:
         r = pymupdf.Rect(r) & area
         if r.width < 25 or r.height < 25 or r.width > 0.97 * area.width:
@@ -94,7 +103,9 @@ def page_regions(page: pymupdf.Page, repeated: set[int]) -> tuple[list, list]:
     return merge(figures), not_figures
 
 
-REFERENCE = re.compile(r"^([a-z]|shows?|illustrates?|is|are|was|presents?|depicts?|and|in|on|to|displays?|gives?|所示|中|为|是|可|的|和|与|显示)")
+REFERENCE = re.compile(
+    r"^([a-z]|shows?|illustrates?|is|are|was|presents?|depicts?|and|in|on|to|displays?|gives?|所示|中|为|是|可|的|和|与|显示)"
+)
 
 
 def _segments(line: dict) -> list[tuple[pymupdf.Rect, str, bool]]:
@@ -102,7 +113,9 @@ def _segments(line: dict) -> list[tuple[pymupdf.Rect, str, bool]]:
     segments: list[list] = []
     for span in line["spans"]:
         text = span["text"]
-        starts = bool(segments) and bool(LABEL.match(text.strip())) and text.strip()[:1] in "图圖插F"
+        starts = (
+            bool(segments) and bool(LABEL.match(text.strip())) and text.strip()[:1] in "图圖插F"
+        )
         if not segments or starts:
             segments.append([pymupdf.Rect(span["bbox"]), text])
         else:
@@ -176,7 +189,8 @@ def pair(cap: pymupdf.Rect, regions: list[pymupdf.Rect], others: list[pymupdf.Re
             h_overlap = min(r.x1, union.x1) - max(r.x0, union.x0)
             v_overlap = min(r.y1, union.y1) - max(r.y0, union.y0)
             near = (v_gap < 22 and h_overlap > 0.3 * min(r.width, union.width)) or (
-                h_gap < 22 and v_overlap > 0.3 * min(r.height, union.height))
+                h_gap < 22 and v_overlap > 0.3 * min(r.height, union.height)
+            )
             if not near:
                 continue
             candidate = union | r
@@ -194,7 +208,13 @@ def draft(path: str, pages_spec: str | None) -> dict:
         for xref in {i["xref"] for i in page.get_image_info(xrefs=True)}:
             uses[xref] += 1
     repeated = {x for x, n in uses.items() if x and n >= 3 and doc.page_count >= 4}
-    book = {"file": path.rsplit("/", 1)[-1], "page_count": doc.page_count, "figures": [], "not_figures": [], "neutral": []}
+    book = {
+        "file": path.rsplit("/", 1)[-1],
+        "page_count": doc.page_count,
+        "figures": [],
+        "not_figures": [],
+        "neutral": [],
+    }
     pages = parse_pages(pages_spec, doc.page_count)
     for pno in pages:
         page = doc[pno - 1]
@@ -208,12 +228,24 @@ def draft(path: str, pages_spec: str | None) -> dict:
                 print(f"p{pno}: no figure region for caption {whole[:60]!r}", file=sys.stderr)
                 continue
             used.update(id(m) for m in members)
-            book["figures"].append({
-                "key": f"p{pno:03d}-{label}", "page": pno, "bbox": rnd(region), "label": label,
-                "title": title, "caption": whole, "caption_page": pno, "caption_bbox": rnd(cap),
-                "caption_position": pos, "description": "", "description_bbox": None,
-                "composite": None, "crop_of": None, "subcaption": None,
-            })
+            book["figures"].append(
+                {
+                    "key": f"p{pno:03d}-{label}",
+                    "page": pno,
+                    "bbox": rnd(region),
+                    "label": label,
+                    "title": title,
+                    "caption": whole,
+                    "caption_page": pno,
+                    "caption_bbox": rnd(cap),
+                    "caption_position": pos,
+                    "description": "",
+                    "description_bbox": None,
+                    "composite": None,
+                    "crop_of": None,
+                    "subcaption": None,
+                }
+            )
         for r in regions:
             if id(r) not in used and r.width * r.height > 2500:
                 book["neutral"].append({"page": pno, "bbox": rnd(r), "why": "no caption (draft)"})
@@ -225,14 +257,22 @@ def draft(path: str, pages_spec: str | None) -> dict:
     for item in book["figures"] + book["neutral"]:
         boxes_by_page.setdefault(item["page"], []).append(pymupdf.Rect(item["bbox"]))
     book["not_figures"] = [
-        n for n in book["not_figures"]
-        if not any(abs(pymupdf.Rect(n["bbox"]) & b) > 0.8 * abs(pymupdf.Rect(n["bbox"])) for b in boxes_by_page.get(n["page"], []))
+        n
+        for n in book["not_figures"]
+        if not any(
+            abs(pymupdf.Rect(n["bbox"]) & b) > 0.8 * abs(pymupdf.Rect(n["bbox"]))
+            for b in boxes_by_page.get(n["page"], [])
+        )
     ]
     positions = Counter(f["caption_position"] for f in book["figures"])
     usual = positions.most_common(1)[0][0] if positions else ""
     seen = Counter((f["page"], f["label"]) for f in book["figures"])
     # the same label twice on a page: one is a reference in the text; keep the usual position
-    book["figures"] = [f for f in book["figures"] if seen[(f["page"], f["label"])] == 1 or f["caption_position"] == usual]
+    book["figures"] = [
+        f
+        for f in book["figures"]
+        if seen[(f["page"], f["label"])] == 1 or f["caption_position"] == usual
+    ]
     if pages_spec:
         book["pages"] = pages
     return book

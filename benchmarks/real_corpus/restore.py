@@ -52,7 +52,9 @@ def from_github(repo: str, commit: str, path: str) -> bytes | None:
         return None
 
 
-def fetch(mirror_root: Path, repo: str, commit: str, path: str, want_sha: str) -> tuple[bytes | None, str]:
+def fetch(
+    mirror_root: Path, repo: str, commit: str, path: str, want_sha: str
+) -> tuple[bytes | None, str]:
     """Return (bytes, where) or (None, reason)."""
     for where, getter in (
         ("mirror", lambda: from_mirror(mirror_root, repo, commit, path)),
@@ -110,7 +112,9 @@ def restore_one(entry: dict, dest: Path, mirror_root: Path) -> tuple[bool, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="output folder")
-    parser.add_argument("--mirror-root", type=Path, default=DEFAULT_MIRRORS, help="local git mirrors")
+    parser.add_argument(
+        "--mirror-root", type=Path, default=DEFAULT_MIRRORS, help="local git mirrors"
+    )
     parser.add_argument("--sources", type=Path, default=HERE / "sources.json")
     args = parser.parse_args(argv)
     sources = json.loads(args.sources.read_text(encoding="utf-8"))
