@@ -50,6 +50,7 @@ LIC = {
     "open-guji/luatex-cn": "Apache-2.0 (repository licence)",
     "opendatalab/PDF-Extract-Kit": "AGPL-3.0 (repository licence)",
     "breezedeus/Pix2Text": "MIT (repository licence)",
+    "Mr-Asher-Zheng/Dunhuang_Mural_Restoration": "Apache-2.0 (repository licence)",
 }
 from files import SPEC  # noqa: E402 (after the sys.path line)
 

@@ -272,4 +272,17 @@ SPEC = [
             "picture of book covers with a small caption without label",
         ],
     ),
+    dict(
+        name="dunhuang-mural-restoration-slides-zh.pdf",
+        repo="Mr-Asher-Zheng/Dunhuang_Mural_Restoration",
+        commit="5a0414a3e2",
+        path="论文及答辩讲义/基于扩散模型的敦煌壁画修复与视觉重建研究_讲义_郑炳旭.pdf",
+        covers=[
+            "Chinese thesis-defence handout on Dunhuang mural restoration (PowerPoint export, two slides a page)",
+            "mural photo grids; captions without a label, most to the right of the figure and set vertically",
+            "describing paragraphs under four figures (descriptions)",
+            "several figures per page with short captions (screenshots, before/after pictures)",
+            "slide backgrounds and corner ornaments (not_figures); uncaptioned diagrams (neutral)",
+        ],
+    ),
 ]
