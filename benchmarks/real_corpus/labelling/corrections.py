@@ -545,3 +545,34 @@ def dunhuang_handout(book):
 
 DH_HANDOUT = "dunhuang-mural-restoration-slides-zh.pdf"
 FIX[DH_HANDOUT] = {"edit": dunhuang_handout, "domain": "mural"}
+
+
+# Huckleberry Finn page scan (800 x 981 px at 150 dpi: 0.48 pt a pixel): boxes measured on the pixels.
+FIX["ocrmypdf-huckfinn-illustrated-scan.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [22.1, 52.8, 186.2, 384.5],
+            "",
+            "THEY TIP-TOED ALONG.",
+            "THEY TIP-TOED ALONG.",
+            [70.1, 392.2, 141.1, 397.0],
+            "below",
+        )
+    ],
+    "add_not": [{"page": 1, "bbox": [128.6, 7.7, 360.0, 57.6], "what": "ornament"}],
+}
+# Outlined text: the drafts' clusters of glyph outlines are not pictures; the vector art is neutral.
+FIX["ocrmypdf-vector-outline-text.pdf"] = {
+    "kind": "outline",
+    "edit": lambda b: b.update(
+        neutral=[
+            {
+                "page": 1,
+                "bbox": [59.0, 141.1, 497.0, 401.0],
+                "why": "vector art (a picture and shapes with outlined text), no caption",
+            }
+        ]
+    ),
+}

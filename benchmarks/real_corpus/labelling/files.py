@@ -285,4 +285,27 @@ SPEC = [
             "slide backgrounds and corner ornaments (not_figures); uncaptioned diagrams (neutral)",
         ],
     ),
+    dict(
+        name="ocrmypdf-huckfinn-illustrated-scan.pdf",
+        repo="ocrmypdf/OCRmyPDF",
+        commit="62b42095",
+        path="tests/resources/c02-22.pdf",
+        scanned=True,
+        covers=[
+            "scanned page of an illustrated 19th-century book (Adventures of Huckleberry Finn, chapter II)",
+            "engraving set beside the text column (text runs around it); small caption without a label below it",
+            "hand-lettered chapter heading touching the illustration (not_figure)",
+        ],
+    ),
+    dict(
+        name="ocrmypdf-vector-outline-text.pdf",
+        repo="ocrmypdf/OCRmyPDF",
+        commit="62b42095",
+        path="tests/resources/vector.pdf",
+        covers=[
+            "text drawn as vector outlines (no fonts, no text layer): a title and a paragraph",
+            "synthetic test page (not a real document): vector art with outlined text inside it (neutral)",
+            "no captioned figures",
+        ],
+    ),
 ]
