@@ -576,3 +576,40 @@ FIX["ocrmypdf-vector-outline-text.pdf"] = {
         ]
     ),
 }
+
+
+# Newspaper page image (1022 x 1328 px at 120 dpi: 0.6 pt a pixel): boxes measured on the pixels.
+# The captions' leading triangle pointer is left out of caption and title; the photo credit is kept
+# in the caption, left out of the title.
+_BARZEH = "The remains of the Barzeh research centre in northern Damascus after an airstrike on Monday attributed to Israel"
+FIX["scan-en-newspaper-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [129.6, 432.6, 240.6, 571.2],
+            "",
+            "Clearing up after an airstrike by Israel in the north-east on Monday",
+            "Clearing up after an airstrike by Israel in the north-east on Monday",
+            [129.6, 573.6, 233.4, 588.0],
+            "below",
+        ),
+        fig(
+            "p001-f2",
+            1,
+            [9.0, 597.0, 240.6, 751.2],
+            "",
+            _BARZEH,
+            _BARZEH + " PHOTOGRAPH: OMAR HAJ KADOUR/AFP/GETTY",
+            [9.0, 753.6, 235.2, 768.0],
+            "below",
+        ),
+    ],
+    "add_neutral": [
+        {
+            "page": 1,
+            "bbox": [365.4, 63.6, 613.2, 461.4],
+            "why": "photo without a caption beside the text",
+        }
+    ],
+}

@@ -308,4 +308,17 @@ SPEC = [
             "no captioned figures",
         ],
     ),
+    dict(
+        name="scan-en-newspaper-page.pdf",
+        repo="RapidAI/RapidDoc",
+        commit="78cc8fba596d07766ccb62cbb7b6e3be31f66002",
+        images=["demo/images/img_1.png"],
+        dpi=120,
+        scanned=True,
+        covers=[
+            "page image of a newspaper (The Guardian) wrapped as a scan",
+            "two photos with captions without a label below them (a \u25b2 pointer, a photo credit)",
+            "a large photo without a caption beside the text (neutral)",
+        ],
+    ),
 ]
