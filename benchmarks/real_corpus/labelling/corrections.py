@@ -613,3 +613,61 @@ FIX["scan-en-newspaper-page.pdf"] = {
         }
     ],
 }
+
+
+# Beijing historic-building digitisation standard: 图1 is a composite over pages 42-43 (four photos
+# with sub-captions, one caption under the fourth); 图3's drawing ends page 44 and its caption opens
+# page 45 (the draft paired it with 图4's drawing). Everything else is the draft.
+_BJ_CAP = [230.0, 539.7, 365.3, 553.4]
+_BJ_T1 = "“先整体后局部”图像示例"
+
+
+def beijing_spec(book):
+    book["figures"] = [
+        f for f in book["figures"] if not (f["label"] in ("图1", "图3") and f["page"] in (43, 45))
+    ]
+    book["neutral"] = [
+        n
+        for n in book["neutral"]
+        if n["page"] not in (42, 43) and not (n["page"] == 44 and n["bbox"][1] > 400)
+    ]
+    book["figures"] += [
+        fig(
+            "a",
+            page,
+            bbox,
+            "图1",
+            _BJ_T1,
+            "图1 " + _BJ_T1,
+            _BJ_CAP,
+            "below",
+            cap_page=43,
+            composite="grp:bj-f1",
+            subcaption=sub,
+            subcaption_bbox=sb,
+        )
+        for page, bbox, sub, sb in [
+            (42, [135.1, 294.2, 475.3, 461.6], "（1）屋顶整体图", [258.2, 468.3, 337.0, 482.0]),
+            (42, [135.1, 488.8, 475.3, 641.4], "（2）屋顶局部图", [258.2, 647.7, 337.0, 661.4]),
+            (43, [135.1, 70.9, 475.3, 283.2], "（3）立面整体图", [258.2, 289.9, 337.0, 303.6]),
+            (43, [127.4, 310.3, 467.6, 513.2], "（4）立面局部图", [258.2, 519.3, 337.0, 533.0]),
+        ]
+    ]
+    book["figures"].append(
+        fig(
+            "b",
+            44,
+            [98.9, 460.8, 495.7, 777.1],
+            "图3",
+            "院落平面图",
+            "图3 院落平面图",
+            [258.0, 70.9, 336.7, 84.6],
+            "below",
+            cap_page=45,
+        )
+    )
+    book["neutral"] = [n for n in book["neutral"] if n["page"] != 1]
+    book["not_figures"].append({"page": 1, "bbox": [412.0, 88.9, 521.2, 144.7], "what": "logo"})
+
+
+FIX["beijing-historic-building-spec-zh.pdf"] = {"edit": beijing_spec}

@@ -321,4 +321,17 @@ SPEC = [
             "a large photo without a caption beside the text (neutral)",
         ],
     ),
+    dict(
+        name="beijing-historic-building-spec-zh.pdf",
+        repo="jiajiajiang91-design/gujian-conservation-workbench",
+        commit="ea8f8f4e426c6b1dc65caa1840e1012a87b4cfe6",
+        path="验证材料/02_PoC工作流验证/素材/北京_历史建筑数字化技术规范_征求意见稿.pdf",
+        covers=[
+            "Chinese technical standard draft on digitising historic buildings (北京市地方标准, WPS export, 51 pages)",
+            "图N captions below photos and measured drawings of historic buildings; up to three figures a page",
+            "a composite running over two pages: four sub-figures with sub-captions (1)-(4), one caption on the second page",
+            "a figure at the foot of a page whose caption opens the next page",
+            "tables drawn with rules (neutral); the DB standard logo on the cover (not_figure)",
+        ],
+    ),
 ]
