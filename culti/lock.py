@@ -23,9 +23,9 @@ class FolderLocked(Exception):
 
     def __init__(self, folder: Path, holder: dict):
         self.folder, self.holder = folder, holder
-        pid = holder.get("pid", "?")
-        host = holder.get("host")
-        who = f"process {pid}" + (f" on {host}" if host and host != socket.gethostname() else "")
+        pid, host = holder.get("pid"), holder.get("host")
+        who = f"process {pid}" if pid else "another process"  # it has not written its record yet
+        who += f" on {host}" if host and host != socket.gethostname() else ""
         what = ", ".join(x for x in (holder.get("command"), _started(holder.get("started"))) if x)
         super().__init__(f"{folder} is being written by {who}" + (f" ({what})" if what else "")
                          + "; wait for it or choose another --out")
