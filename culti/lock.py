@@ -16,6 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LOCK_NAME = ".culti.lock"
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _forget_in_child() -> None:
+    """Forked workers (page and image pools) close their copy of a held lock, so workers that
+    outlive a killed parent never keep the folder locked."""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class FolderLocked(Exception):
@@ -45,9 +60,10 @@ class FolderLock:
     fd: int
 
     def release(self) -> None:
-        if self.fd >= 0:
+        if self.fd >= 0 and self.fd in _HELD:
+            _HELD.discard(self.fd)
             os.close(self.fd)  # closing the last descriptor drops the flock
-            self.fd = -1
+        self.fd = -1
 
     def __enter__(self) -> FolderLock:
         return self
@@ -74,6 +90,7 @@ def lock_folder(folder: Path, command: str) -> FolderLock:
     data = (json.dumps(info, ensure_ascii=False) + "\n").encode()
     os.ftruncate(fd, 0)
     os.pwrite(fd, data, 0)
+    _HELD.add(fd)
     return FolderLock(path, fd)
 
 

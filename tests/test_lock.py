@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -73,6 +74,48 @@ def test_a_killed_holders_lock_is_taken_over(books, tmp_path):
     assert (out / "train.parquet").is_file()
     with lock_folder(out, "pytest"):  # released when the run ended
         assert json.loads((out / LOCK_NAME).read_text())["command"] == "pytest"
+
+
+_FORKING_HOLDER = """
+import os, sys, time
+from pathlib import Path
+from culti.lock import lock_folder
+lock = lock_folder(Path(sys.argv[1]), "culti extract (forks workers)")
+if os.fork() == 0:  # a worker that will outlive its parent
+    time.sleep(60)
+    os._exit(0)
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_workers_that_outlive_a_killed_run_do_not_hold_the_lock(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-c", _FORKING_HOLDER, str(tmp_path)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    with pytest.raises(FolderLocked):
+        lock_folder(tmp_path, "pytest")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    orphans = _processes_mentioning(str(tmp_path))
+    try:
+        assert orphans, "the forked worker should still be running"
+        with lock_folder(tmp_path, "pytest"):
+            pass
+    finally:
+        for pid in orphans:
+            os.kill(pid, signal.SIGKILL)
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc_dir in Path("/proc").iterdir():
+        try:
+            if proc_dir.name.isdigit() and text in (proc_dir / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(proc_dir.name))
+        except OSError:
+            continue
+    return [p for p in found if p != os.getpid()]
 
 
 def test_review_takes_the_lock_too(books, tmp_path):
