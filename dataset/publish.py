@@ -101,8 +101,11 @@ def _is_our_link(out_dir: Path, name: str) -> bool:
 def _adopt_plain_files(out_dir: Path, names: Sequence[str]) -> None:
     """A folder of plain files (older culti) becomes a build of its own before anything changes:
     hard links keep every file's bytes, so each link swap leaves the folder reading the same."""
-    if (out_dir / CURRENT).is_symlink():
+    current = out_dir / CURRENT
+    if current.is_symlink():
         return
+    if current.is_dir():  # a copy that followed the links (cp -rL): its plain files are the dataset
+        shutil.rmtree(current)
     plain = [n for n in names if (out_dir / n).is_file() and not (out_dir / n).is_symlink()]
     if not plain:
         return

@@ -117,3 +117,14 @@ def test_first_publish_killed_leaves_no_dataset_then_recovers(old, tmp_path):
     assert _state(out) == 0
     _assert_tidy(out)
     assert {n: (out / n).read_bytes() for n in CONTRACT} == {n: (old / n).read_bytes() for n in CONTRACT}
+
+
+def test_a_copy_that_followed_the_links_is_taken_over(old, tmp_path):
+    """`cp -rL` turns the links into plain files and `.current` into a folder: still a dataset."""
+    out = tmp_path / "ds"
+    shutil.copytree(old, out, symlinks=False, ignore=shutil.ignore_patterns(".culti.lock"))
+    assert (out / publish.CURRENT).is_dir() and not (out / publish.CURRENT).is_symlink()
+    assert _state(out) == 0
+    run_culti("build", "--out", str(out), "--seed", "5")
+    assert _state(out) == 5
+    _assert_tidy(out)
