@@ -197,7 +197,10 @@ def _summary_line(summary, out_dir: Path) -> str:
 
 
 def cmd_dataset(args: argparse.Namespace) -> int:
-    _run_extract(args)
+    outcome = _run_extract(args)
+    if len(outcome.failed) == len(outcome.reports):  # a mistyped path must not publish an empty dataset
+        raise UsageError(f"none of the {len(outcome.reports)} inputs could be read (see above): "
+                         f"check the paths; the dataset in {args.out} is unchanged")
     cmd_align(args)
     return cmd_build(args)
 
@@ -211,8 +214,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         truth = json.loads(args.truth.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise UsageError(f"--truth {args.truth}: not a readable truth.json ({err})") from err
-    if not isinstance(truth, dict) or not isinstance(truth.get("books"), list):
-        raise UsageError(f"--truth {args.truth}: no \"books\" list: not a truth.json (see README: truth.json)")
+    problem = _truth_problem(truth)
+    if problem:
+        raise UsageError(f"--truth {args.truth}: {problem}: not a truth.json (see README: truth.json)")
     _need_dataset(args.data, "test.parquet")
     with reading_parquet(args.data):
         scores = evaluate_dataset(args.data, args.truth)
@@ -221,6 +225,25 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         writable_folder(args.json.parent, "--json")
         args.json.write_text(json.dumps(scores, ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+_TRUTH_BOOK_KEYS = ("file", "kind", "figures")
+_TRUTH_FIGURE_KEYS = ("page", "bbox", "label", "caption", "description")
+
+
+def _truth_problem(truth: object) -> str:
+    """What keeps `truth` from being scored (the keys every truth.json version has), or ""."""
+    if not isinstance(truth, dict) or not isinstance(truth.get("books"), list):
+        return 'no "books" list'
+    for i, book in enumerate(truth["books"], 1):
+        if not isinstance(book, dict) or any(k not in book for k in _TRUTH_BOOK_KEYS):
+            return f"book #{i} lacks one of {', '.join(_TRUTH_BOOK_KEYS)}"
+        if not isinstance(book["figures"], list):
+            return f"book #{i} ({book['file']}): \"figures\" is not a list"
+        for j, fig in enumerate(book["figures"], 1):
+            if not isinstance(fig, dict) or any(k not in fig for k in _TRUTH_FIGURE_KEYS):
+                return f"book #{i} ({book['file']}) figure #{j} lacks one of {', '.join(_TRUTH_FIGURE_KEYS)}"
+    return ""
 
 
 def _need_dataset(folder: Path, name: str) -> None:

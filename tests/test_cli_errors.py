@@ -43,8 +43,12 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     bad_json.write_text("{not json")
     not_truth = root / "not_truth.json"
     not_truth.write_text(json.dumps({"version": 1}))
+    bad_figure = root / "bad_figure.json"
+    bad_figure.write_text(json.dumps({"version": 1, "books": [{"file": "a.pdf", "kind": "digital",
+                                                                "figures": [{"page": 1}]}]}))
     return {"root": root, "books": books, "ds": ds, "corrupt": corrupt, "no_align": no_align,
             "damaged": damaged, "a_file": a_file, "bad_json": bad_json, "not_truth": not_truth,
+            "bad_figure": bad_figure,
             "truth": books / "truth.json", "missing": root / "does-not-exist"}
 
 
@@ -73,6 +77,7 @@ CASES = [
     ("evaluate-truth-missing", ["evaluate", "{ds}", "--truth", "{missing}/truth.json"], "truth"),
     ("evaluate-truth-not-json", ["evaluate", "{ds}", "--truth", "{bad_json}"], "--truth"),
     ("evaluate-truth-not-truth", ["evaluate", "{ds}", "--truth", "{not_truth}"], "--truth"),
+    ("evaluate-truth-figure-lacks-keys", ["evaluate", "{ds}", "--truth", "{bad_figure}"], "figure #1"),
     ("evaluate-corrupt-parquet", ["evaluate", "{corrupt}", "--truth", "{truth}"], "Parquet"),
     ("evaluate-json-under-a-file", ["evaluate", "{ds}", "--truth", "{truth}", "--json", "{a_file}/s.json"],
      "--json"),
@@ -110,3 +115,15 @@ def test_a_failed_command_leaves_the_dataset_as_it_was(tiny):
     from dataset import publish
 
     assert publish.verify(tiny["ds"]) == []
+
+
+def test_dataset_of_unreadable_inputs_keeps_the_old_dataset(tiny):
+    """A mistyped path: one line per input naming it, then one error line; nothing is published."""
+    out = shutil.copytree(tiny["ds"], tiny["root"] / "ds_copy", symlinks=True)
+    before = (out / "manifest.json").read_bytes()
+    proc = run_culti("dataset", str(tiny["missing"] / "book.pdf"), "--out", str(out), "--no-progress",
+                     check=False)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(lines) == 2 and "book.pdf" in lines[0] and lines[1].startswith("culti: error: none of the 1 inputs")
+    assert (out / "manifest.json").read_bytes() == before
