@@ -62,7 +62,7 @@ def writing(folder: Path, flag: str) -> Iterator[None]:
     writable_folder(folder, flag)
     command = "culti " + shlex.join(sys.argv[1:])
     try:
-        lock = lock_folder(folder, command[:300])
+        lock = lock_folder(folder, command[:300], "folder" if flag == "DIR" else flag)
     except FolderLocked as err:
         raise UsageError(str(err)) from err
     except OSError as err:

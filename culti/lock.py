@@ -36,14 +36,14 @@ os.register_at_fork(after_in_child=_forget_in_child)
 class FolderLocked(Exception):
     """Another live process holds the folder's lock."""
 
-    def __init__(self, folder: Path, holder: dict):
+    def __init__(self, folder: Path, holder: dict, flag: str = "--out"):
         self.folder, self.holder = folder, holder
         pid, host = holder.get("pid"), holder.get("host")
         who = f"process {pid}" if pid else "another process"  # it has not written its record yet
         who += f" on {host}" if host and host != socket.gethostname() else ""
         what = ", ".join(x for x in (holder.get("command"), _started(holder.get("started"))) if x)
         super().__init__(f"{folder} is being written by {who}" + (f" ({what})" if what else "")
-                         + "; wait for it or choose another --out")
+                         + f"; wait for it or choose another {flag}")
 
 
 def _started(stamp) -> str:
@@ -72,9 +72,10 @@ class FolderLock:
         self.release()
 
 
-def lock_folder(folder: Path, command: str) -> FolderLock:
+def lock_folder(folder: Path, command: str, flag: str = "--out") -> FolderLock:
     """Given an existing folder and the command about to write it, lock the folder for this
-    process, or raise FolderLocked naming the process that holds it."""
+    process, or raise FolderLocked naming the process that holds it (and `flag`, the option that
+    chose the folder)."""
     path = Path(folder) / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
@@ -82,7 +83,7 @@ def lock_folder(folder: Path, command: str) -> FolderLock:
     except BlockingIOError:
         holder = _read_holder(fd)
         os.close(fd)
-        raise FolderLocked(Path(folder), holder) from None
+        raise FolderLocked(Path(folder), holder, flag) from None
     except BaseException:
         os.close(fd)
         raise
