@@ -279,7 +279,7 @@ SPEC = [
         path="论文及答辩讲义/基于扩散模型的敦煌壁画修复与视觉重建研究_讲义_郑炳旭.pdf",
         covers=[
             "Chinese thesis-defence handout on Dunhuang mural restoration (PowerPoint export, two slides a page)",
-            "mural photo grids; captions without a label, most to the right of the figure and set vertically",
+            "mural photo grids; captions without a label, seven right of the figure, six of them set vertically",
             "describing paragraphs under four figures (descriptions)",
             "several figures per page with short captions (screenshots, before/after pictures)",
             "slide backgrounds and corner ornaments (not_figures); uncaptioned diagrams (neutral)",
