@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from culti import pipeline
 from culti.cli import DEFAULT_SAMPLE_DIR
-from culti.contract import FileStatus
+from culti.contract import FileStatus, SchemaError
 from culti.errors import UsageError
+from culti.lock import FolderLocked, lock_folder
 
 EXIT_OK = 0
 EXIT_INPUT_FAILED = 2
+WRITES_OUT = ("dataset", "extract", "align", "build")  # commands that lock --out while they write
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,13 +35,61 @@ def run(args: argparse.Namespace) -> int:
         "benchmark": cmd_benchmark,
         "review": cmd_review,
     }[args.command]
+    if args.command in WRITES_OUT:
+        with writing(args.out, "--out"):
+            return handler(args)
     return handler(args)
+
+
+def writable_folder(path: Path, flag: str) -> Path:
+    """Create `path`, a folder this run writes into, or say in one line why it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag} {path} is a file, not a folder: choose a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"{flag} {path} cannot be created ({err.strerror}): "
+                         "choose a folder you can write to") from err
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {path} is not writable: choose a folder you can write to")
+    return path
+
+
+@contextmanager
+def writing(folder: Path, flag: str) -> Iterator[None]:
+    """Hold `folder`'s lock while the body writes it: one writer per folder (see culti/lock.py)."""
+    writable_folder(folder, flag)
+    command = "culti " + shlex.join(sys.argv[1:])
+    try:
+        lock = lock_folder(folder, command[:300], "folder" if flag == "DIR" else flag)
+    except FolderLocked as err:
+        raise UsageError(str(err)) from err
+    except OSError as err:
+        raise UsageError(f"{flag} {folder}: cannot write its lock file ({err.strerror}): "
+                         "choose a folder you can write to") from err
+    with lock:
+        yield
+
+
+@contextmanager
+def reading_parquet(folder: Path) -> Iterator[None]:
+    """A dataset file that does not read as Parquet is the user's to rebuild: say so in one line."""
+    import pyarrow as pa
+
+    try:
+        yield
+    except pa.ArrowException as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise UsageError(f"{folder}: a dataset file does not read as Parquet ({first}): "
+                         f"rebuild it with `culti build --out {folder}`") from err
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from culti.sample import generate_samples
 
-    truth = generate_samples(args.out, books=args.books, figures=args.figures, seed=args.seed)
+    writable_folder(args.out, "--out")
+    truth = generate_samples(args.out, books=args.books, figures=args.figures, seed=args.seed,
+                             full=args.full)
     print(f"sample books and {truth} written to {args.out}")
     return EXIT_OK
 
@@ -55,14 +110,9 @@ def _run_config(args: argparse.Namespace):
     """Map the flags onto the pipeline's config; a bad value is a one-line error."""
     from culti.run import RunConfig
 
-    if getattr(args, "workers", None) is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
     stages = {}
     if hasattr(args, "ocr_engine"):
-        from extract import ExtractConfig
-
-        stages["extract"] = ExtractConfig(workers=args.workers, progress=not args.no_progress,
-                                          ocr_engine=args.ocr_engine)
+        stages["extract"] = _extract_config(args)
     if hasattr(args, "domain"):
         from align import AlignConfig
 
@@ -81,6 +131,20 @@ def _run_config(args: argparse.Namespace):
                          corrections=getattr(args, "corrections", None))
     except ValueError as err:
         raise UsageError(str(err)) from err
+
+
+def _extract_config(args: argparse.Namespace):
+    import importlib.util
+
+    from extract import ExtractConfig
+    from extract.config import OCR_ENGINES
+
+    if args.ocr_engine not in OCR_ENGINES:
+        raise UsageError(f"--ocr-engine {args.ocr_engine}: unknown engine; use one of {', '.join(OCR_ENGINES)}")
+    if args.ocr_engine == "paddleocr" and importlib.util.find_spec("paddleocr") is None:
+        raise UsageError("--ocr-engine paddleocr: paddleocr is not installed; "
+                         "pip install paddleocr paddlepaddle, or use --ocr-engine rapidocr")
+    return ExtractConfig(workers=args.workers, progress=not args.no_progress, ocr_engine=args.ocr_engine)
 
 
 def _paths(args: argparse.Namespace) -> list[Path]:
@@ -111,18 +175,11 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     config = _run_config(args)
     store = pipeline.work_store(args.out, config.work_uri)
-    reports = _read_run(store)
+    reports = pipeline.read_run(store)
     pipeline.save_params(store, {"domain": args.domain, "to_simplified": not args.keep_traditional})
     alignments = _guard(lambda: align_inputs(store, reports, config))
     print(f"aligned {len(alignments)} books in {store.root}")
     return EXIT_OK
-
-
-def _read_run(store):
-    try:
-        return pipeline.read_run(store)
-    except FileNotFoundError as err:
-        raise UsageError(str(err)) from err
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -130,7 +187,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     config = _run_config(args)
     store = pipeline.work_store(args.out, config.work_uri)
-    reports = _read_run(store)
+    reports = pipeline.read_run(store)
     summary = _guard(lambda: build(args.out, store, reports, config), config.corrections)
     print(_summary_line(summary, args.out))
     return _exit_status(reports)
@@ -138,16 +195,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _guard(call, corrections: Path | None = None):
     """Run a stage; the errors a user can cause become one line."""
-    import review
-    from culti.contract import SchemaError
     from culti.executors.ray import RayUnavailable
 
+    correction_error = _correction_error() if corrections is not None else ()
     try:
         return call()
-    except review.CorrectionError as err:
+    except correction_error as err:
         raise UsageError(f"{corrections}: {err}") from err
     except (SchemaError, RayUnavailable, FileNotFoundError) as err:
         raise UsageError(str(err)) from err
+
+
+def _correction_error() -> type[Exception]:
+    import review
+
+    return review.CorrectionError
 
 
 def _summary_line(summary, out_dir: Path) -> str:
@@ -156,10 +218,14 @@ def _summary_line(summary, out_dir: Path) -> str:
 
 
 def cmd_dataset(args: argparse.Namespace) -> int:
-    from culti.run import run_pipeline
+    from culti.run import NoReadableInput, run_pipeline
 
     config = _run_config(args)
-    summary = _guard(lambda: run_pipeline(_paths(args), args.out, config), config.corrections)
+    try:
+        summary = _guard(lambda: run_pipeline(_paths(args), args.out, config), config.corrections)
+    except NoReadableInput as err:  # a mistyped path must not publish an empty dataset
+        raise UsageError(f"none of the {err.count} inputs could be read (see above): "
+                         f"check the paths; the dataset in {args.out} is unchanged") from err
     print(_summary_line(summary.build, args.out))
     return _exit_status(summary.inputs)
 
@@ -167,20 +233,61 @@ def cmd_dataset(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from culti.evaluate import evaluate_dataset, format_scores
 
-    if not args.truth.exists():
+    if not args.truth.is_file():
         raise UsageError(f"truth file {args.truth} not found: pass --truth PATH (see README: evaluation)")
-    scores = evaluate_dataset(args.data, args.truth)
+    try:
+        truth = json.loads(args.truth.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise UsageError(f"--truth {args.truth}: not a readable truth.json ({err})") from err
+    problem = _truth_problem(truth)
+    if problem:
+        raise UsageError(f"--truth {args.truth}: {problem}: not a truth.json (see README: truth.json)")
+    _need_dataset(args.data, "test.parquet")
+    with reading_parquet(args.data):
+        scores = evaluate_dataset(args.data, args.truth)
     print(format_scores(scores))
     if args.json is not None:
-        import json
-
+        writable_folder(args.json.parent, "--json")
         args.json.write_text(json.dumps(scores, ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+_TRUTH_BOOK_KEYS = ("file", "kind", "figures")
+_TRUTH_FIGURE_KEYS = ("page", "bbox", "label", "caption", "description")
+
+
+def _truth_problem(truth: object) -> str:
+    """What keeps `truth` from being scored (the keys every truth.json version has), or ""."""
+    if not isinstance(truth, dict) or not isinstance(truth.get("books"), list):
+        return 'no "books" list'
+    for i, book in enumerate(truth["books"], 1):
+        if not isinstance(book, dict) or any(k not in book for k in _TRUTH_BOOK_KEYS):
+            return f"book #{i} lacks one of {', '.join(_TRUTH_BOOK_KEYS)}"
+        if not isinstance(book["figures"], list):
+            return f"book #{i} ({book['file']}): \"figures\" is not a list"
+        for j, fig in enumerate(book["figures"], 1):
+            if not isinstance(fig, dict) or any(k not in fig for k in _TRUTH_FIGURE_KEYS):
+                return f"book #{i} ({book['file']}) figure #{j} lacks one of {', '.join(_TRUTH_FIGURE_KEYS)}"
+    return ""
+
+
+def _need_dataset(folder: Path, name: str) -> None:
+    if not (folder / name).is_file():
+        raise UsageError(f"{folder} is not a culti dataset folder (no {name}): "
+                         f"run `culti dataset --out {folder}` first")
+
+
+def _eval_outputs(args: argparse.Namespace, split: str) -> None:
+    _need_dataset(args.data, split)
+    writable_folder(args.out if args.out is not None else args.data / "benchmark", "--out")
+    if getattr(args, "save", None) is not None:
+        writable_folder(args.save.parent, "--save")
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
     import laclip_eval
 
+    _eval_outputs(args, "train.parquet")
     try:
         path = laclip_eval.run_finetune(args.data, model=args.model, checkpoint=args.checkpoint,
                                         device=args.device, save=args.save, seed=args.seed,
@@ -194,8 +301,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 def cmd_benchmark(args: argparse.Namespace) -> int:
     import laclip_eval
 
-    if not (args.data / "test.parquet").exists():
-        raise UsageError(f"{args.data}/test.parquet not found: run `make dataset` (or culti dataset --out {args.data}) first")
+    _eval_outputs(args, "test.parquet")
     try:
         laclip_eval.run_benchmark(args.data, model=args.model, checkpoint=args.checkpoint, device=args.device,
                                   out_dir=args.out, seed=args.seed, save_scores=args.save_scores,
@@ -208,8 +314,14 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     import review
 
-    if not (args.data / "manifest.json").exists():
-        raise UsageError(f"{args.data} is not a culti dataset folder (no manifest.json): run `culti dataset --out {args.data}` first")
-    index = review.write_report(args.data)
+    _need_dataset(args.data, "manifest.json")
+    with writing(args.data, "DIR"), reading_parquet(args.data):
+        try:
+            index = review.write_report(args.data)
+        except json.JSONDecodeError as err:
+            raise UsageError(f"{args.data}/manifest.json does not read ({err}): "
+                             f"rebuild it with `culti build --out {args.data}`") from err
+        except SchemaError as err:  # written by another version of culti
+            raise UsageError(str(err)) from err
     print(f"review report written to {index}")
     return EXIT_OK

@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from culti.contract import InputEntry, PageEntry
+from culti.contract import InputEntry, PageEntry, SchemaError
+from culti.errors import WorkFolderError
 from culti.records import (
     BookAlignment,
     FileStatus,
@@ -27,7 +28,7 @@ from culti.records import (
     RejectReason,
     Stage,
 )
-from culti.store import Store, get_alignment, pages_key, put_alignment
+from culti.store import Store, alignment_key, pages_key, put_alignment
 
 WORK = "work"
 
@@ -90,11 +91,21 @@ def write_pages(store: Store, sha256: str, pages: Sequence[PageExtract]) -> None
     store.put_records(pages_key(sha256), PageExtract, sorted(pages, key=lambda p: p.page))
 
 
+def _read(store: Store, key: str, cls, rerun: str) -> list:
+    """Read a stage's hand-over file; a missing or damaged one says which stage to re-run."""
+    try:
+        records = store.get_records(key, cls)
+    except SchemaError as err:
+        raise WorkFolderError(f"{err}: run `{rerun}` again") from err
+    except (OSError, ValueError, KeyError, TypeError) as err:  # pyarrow's ArrowInvalid is a ValueError
+        raise WorkFolderError(f"{store.url(key)} is damaged ({type(err).__name__}): run `{rerun}` again") from err
+    if records is None:
+        raise WorkFolderError(f"{store.url(key)} not found: run `{rerun}` first")
+    return records
+
+
 def read_pages(store: Store, sha256: str) -> list[PageExtract]:
-    pages = store.get_records(pages_key(sha256), PageExtract)
-    if pages is None:
-        raise FileNotFoundError(f"{store.root}/{pages_key(sha256)} not found: run `culti extract` first")
-    return pages
+    return _read(store, pages_key(sha256), PageExtract, "culti extract ... --out DIR")
 
 
 def write_run(store: Store, reports: Sequence[InputEntry]) -> None:
@@ -102,10 +113,14 @@ def write_run(store: Store, reports: Sequence[InputEntry]) -> None:
 
 
 def read_run(store: Store) -> list[InputEntry]:
-    data = store.get_json("run.json")
-    if data is None:
-        raise FileNotFoundError(f"{store.root}/run.json not found: run `culti extract ... --out DIR` first")
-    return [InputEntry.from_json(item) for item in data]
+    try:
+        data = store.get_json("run.json")
+        if data is not None:
+            return [InputEntry.from_json(item) for item in data]
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise WorkFolderError(f"{store.url('run.json')} is damaged ({err}): "
+                              "run `culti extract ... --out DIR` again") from err
+    raise WorkFolderError(f"{store.url('run.json')} not found: run `culti extract ... --out DIR` first")
 
 
 def save_params(store: Store, params: dict) -> None:
@@ -136,10 +151,7 @@ def iter_alignments(store: Store, reports: Sequence[InputEntry]) -> Iterator[Boo
     for report in reports:
         if not report.sha256:
             continue
-        alignment = get_alignment(store, report.sha256)
-        if alignment is None:
-            raise FileNotFoundError(f"{store.root}: no alignment of {report.source}: run `culti align` first")
-        yield alignment
+        yield _read(store, alignment_key(report.sha256), BookAlignment, "culti align --out DIR")[0]
 
 
 def input_rejects(reports: Sequence[InputEntry]) -> list[Reject]:

@@ -76,6 +76,14 @@ class NoInputsError(ValueError):
     """No PDF among the inputs."""
 
 
+class NoReadableInput(ValueError):
+    """Every input failed to open: nothing is built (the dataset folder stays as it was)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"none of the {count} inputs could be read")
+        self.count = count
+
+
 def run_pipeline(inputs: Sequence[Path], out_dir: Path, config: RunConfig | None = None) -> RunSummary:
     """Given PDF files or folders and an output folder, run extract -> align -> build on the
     configured executor and return what was written (failed inputs are in `failed`, not raised)."""
@@ -91,7 +99,11 @@ def run_pipeline(inputs: Sequence[Path], out_dir: Path, config: RunConfig | None
         reports = ray_executor.extract_and_align(paths, store, config, align=True)
     else:
         reports = extract_inputs(paths, store, config)
+        if all(r.status == FileStatus.FAILED and not r.sha256 for r in reports):
+            raise NoReadableInput(len(reports))
         align_inputs(store, reports, config)
+    if all(r.status == FileStatus.FAILED and not r.sha256 for r in reports):
+        raise NoReadableInput(len(reports))
     return RunSummary(tuple(reports), build(out_dir, store, reports, config))
 
 

@@ -50,10 +50,9 @@ def read_split(data_dir: Path, split: str, text_field: str = "text") -> Split:
         raise EvalConfigError(f"{path} not found: run `culti dataset --out {data_dir}` first")
     try:
         check_schema(pq.read_schema(path).metadata, str(path), required=False)
+        table = pq.read_table(path, columns=["id", "image", text_field])
     except SchemaError as err:
         raise EvalConfigError(str(err)) from err
-    try:
-        table = pq.read_table(path, columns=["id", "image", text_field])
     except (KeyError, ValueError, OSError) as err:
         raise EvalConfigError(f"{path}: not a culti split (needs columns id, image, {text_field}): {err}") from err
     ids = table.column("id").to_pylist()
