@@ -155,7 +155,10 @@ def export_webdataset(rows: list[ExportRow], out: Path, shard_size: int = 1000) 
     """Given rows, write out/{split}/NNNNN.tar shards (shard_size samples each) with per sample
     KEY.png|KEY.jpg (model-ready bytes), KEY.txt (the text) and KEY.json (every other column,
     split included); tar members carry mtime 0 so the same input gives the same bytes."""
-    import webdataset as wds
+    try:
+        import webdataset as wds
+    except ImportError as err:
+        raise EvalConfigError("--format webdataset needs the webdataset package: pip install 'culti[export]'") from err
 
     counts = {}
     for split in SPLITS:
