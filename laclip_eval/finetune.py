@@ -73,12 +73,16 @@ class AspectCrop:
     def __init__(self, scale: tuple[float, float]) -> None:
         self.scale = scale
 
-    def __call__(self, image):
+    def box(self, image) -> tuple[int, int, int, int]:
+        """Given a PIL image, return a random crop box (x0, y0, x1, y1) drawn from torch's RNG."""
         from torchvision import transforms as T
 
         aspect = image.width / image.height
         top, left, h, w = T.RandomResizedCrop.get_params(image, list(self.scale), [aspect * 3 / 4, aspect * 4 / 3])
-        return image.crop((left, top, left + w, top + h))
+        return left, top, left + w, top + h
+
+    def __call__(self, image):
+        return image.crop(self.box(image))
 
 
 def train_transform(size: int, scale: tuple[float, float], geometry: str = "pad"):
