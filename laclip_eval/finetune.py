@@ -164,7 +164,7 @@ def finetune(model, train: Split, val: Split, size: int, cfg: EvalConfig, log=pr
     seed_everything(cfg.seed)
     start = time.perf_counter()
     train_pils = decode_all(train.images, train.image_ids, max_side=max(2 * size, 128))
-    val_pils = decode_all(val.images, val.image_ids)
+    val_pils = decode_all(val.images, val.image_ids, max_side=4 * size)  # as the benchmark decodes them
     tokens = tokenize(train.texts, cfg.context_length)
     pairs = np.array(train.pairs, dtype=np.int64).reshape(-1, 2)
     micro = cfg.train_batch // cfg.grad_accum if cfg.grad_accum > 1 else cfg.train_batch
