@@ -195,7 +195,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
                 raise UsageError("--models takes its checkpoints from --checkpoints DIR, not --checkpoint")
             laclip_eval.run_models(args.data, [m.strip() for m in args.models.split(",") if m.strip()],
                                    checkpoints=args.checkpoints, device=args.device, out_dir=args.out,
-                                   seed=args.seed, epochs=args.epochs, **options)
+                                   seed=args.seed, epochs=args.epochs, save_scores=args.save_scores, **options)
         else:
             checkpoint = args.checkpoint
             if checkpoint is None and args.checkpoints is not None:

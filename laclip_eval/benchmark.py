@@ -280,6 +280,7 @@ def run_models(data_dir: Path, models: list[str], checkpoints: Path | None = Non
         raise EvalConfigError(f"unknown --models {', '.join(unknown) or '(none)'}: use names from {', '.join(MODELS)}")
     data_dir = Path(data_dir)
     out_dir = Path(out_dir) if out_dir is not None else data_dir / "benchmark"
+    save_scores = options.pop("save_scores", False)
     pairs = model_checkpoints(models, checkpoints) if checkpoints is not None else [(m, None) for m in models]
     for name, path in pairs:  # every config error before the first hour of training
         _config(name, path, device, seed, epochs, options)
@@ -287,7 +288,7 @@ def run_models(data_dir: Path, models: list[str], checkpoints: Path | None = Non
     for name, path in pairs:
         print(f"== {name} ==")
         reports.append(run_benchmark(data_dir, model=name, checkpoint=path, device=device, out_dir=out_dir / name,
-                                     seed=seed, epochs=epochs, quiet=True, **options))
+                                     seed=seed, epochs=epochs, quiet=True, save_scores=save_scores, **options))
     combined = {"models": models, "device": device, "reports": reports,
                 "rows": [{"model": r["model"], **row} for r in reports for row in r["rows"]]}
     write_json(out_dir / "benchmark.json", combined)

@@ -23,7 +23,10 @@ PRETRAINED: dict[str, tuple[str, str, int, str]] = {
 TINY_MODELS = ("tiny", "tiny-rn")
 MODELS = (*TINY_MODELS, *PRETRAINED)
 PRECISIONS = ("bf16", "fp16", "fp32")
-GEOMETRIES = ("pad", "squash")  # pad: letterbox to a square (default); squash: the old resize
+# How a non-square image becomes the square input, in training and evaluation alike:
+# pad: letterbox to a white square; stretch: resize to the square (aspect-following train crops);
+# squash: the old behaviour (train: torchvision's absolute-ratio crop, fixed for long images)
+GEOMETRIES = ("pad", "stretch", "squash")
 
 
 def checkpoint_file(name: str) -> str:

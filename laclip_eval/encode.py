@@ -49,7 +49,7 @@ def transform(size: int, geometry: str = "pad"):
     from cn_clip.clip import image_transform
     from torchvision import transforms as T
 
-    if geometry == "squash":
+    if geometry in ("stretch", "squash"):
         return image_transform(size)
     return T.Compose([Letterbox(size), image_transform(size)])
 

@@ -87,7 +87,8 @@ class AspectCrop:
 
 def train_transform(size: int, scale: tuple[float, float], geometry: str = "pad"):
     """Return the training augmentation: a random crop of `scale` of the area, then the same
-    geometry as evaluation (letterbox to a square for "pad", squash for "squash")."""
+    geometry as evaluation (letterbox to a square for "pad", resize to it for "stretch"; "squash"
+    is the old absolute-ratio crop, kept for comparisons)."""
     from torchvision import transforms as T
 
     from laclip_eval.encode import Letterbox
@@ -95,6 +96,8 @@ def train_transform(size: int, scale: tuple[float, float], geometry: str = "pad"
     # no colour jitter: descriptions name colours
     if geometry == "squash":
         crop = [T.RandomResizedCrop(size, scale=scale, ratio=(3 / 4, 4 / 3), interpolation=T.InterpolationMode.BICUBIC)]
+    elif geometry == "stretch":
+        crop = [AspectCrop(scale), T.Resize((size, size), interpolation=T.InterpolationMode.BICUBIC)]
     else:
         crop = [AspectCrop(scale), Letterbox(size)]
     return T.Compose([*crop, T.ToTensor(), T.Normalize(MEAN, STD)])

@@ -61,6 +61,8 @@ def test_training_and_evaluation_see_the_same_geometry():
     torch.manual_seed(0)
     full = train_transform(64, (1.0, 1.0))(image)  # the whole image: only geometry is left
     np.testing.assert_allclose(full.numpy(), transform(64)(image).numpy(), atol=1e-6)
+    stretched = train_transform(64, (1.0, 1.0), "stretch")(image)
+    np.testing.assert_allclose(stretched.numpy(), transform(64, "stretch")(image).numpy(), atol=1e-6)
     boxed = np.asarray(Letterbox(64)(image))
     inked = np.where((boxed != 255).any(axis=(1, 2)))[0]
     assert 9 <= len(inked) <= 13  # 100/600 of 64 rows: the aspect ratio is kept, not squashed 6-fold
