@@ -109,6 +109,9 @@ def _add_train_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, default=None, help="peak learning rate (default: the recipe's)")
     parser.add_argument("--precision", choices=["bf16", "fp16", "fp32"], default=None,
                         help="autocast precision (default: bf16 on CUDA, fp32 on CPU)")
+    parser.add_argument("--geometry", choices=["stretch", "pad", "squash"], default="stretch",
+                        help="non-square images: stretch (aspect-following crops, resize; default), pad (letterbox), "
+                             "squash (the old fixed-crop behaviour)")
     parser.add_argument("--recipe", choices=["culti", "cn-clip"], default="culti",
                         help="cn-clip: Chinese-CLIP's fine-tune recipe (lr 5e-5, wd 0.001, 100 warmup steps, crops 0.9-1.0)")
 

@@ -167,7 +167,7 @@ def _train_options(args: argparse.Namespace) -> dict:
     """The fine-tune flags shared by `culti finetune` and `culti benchmark`, as EvalConfig fields."""
     return {"batch_size": args.batch_size, "grad_accum": args.grad_accum,
             "grad_checkpointing": args.grad_checkpointing, "lr": args.lr, "precision": args.precision,
-            "recipe": args.recipe}
+            "recipe": args.recipe, "geometry": args.geometry}
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:

@@ -111,7 +111,7 @@ class EvalConfig:
     precision: str | None = None  # None: bf16 on CUDA, fp32 on CPU
     grad_checkpointing: bool | None = None  # None: on for CHECKPOINTING_ON_CUDA sizes on CUDA
     finetune: bool = True  # False: score the given checkpoint as it is (--no-finetune)
-    geometry: str = "pad"  # GEOMETRIES: how a non-square image becomes the square model input
+    geometry: str = "stretch"  # GEOMETRIES: how a non-square image becomes the square model input
     context_length: int = 52  # cn_clip's default for every released model
     text_field: str = "text"  # the description, as in CulTi
     train_crop_scale: tuple[float, float] | None = None  # None: the recipe's random resized crop area

@@ -43,7 +43,7 @@ class Letterbox:
                             color=(255, 255, 255))
 
 
-def transform(size: int, geometry: str = "pad"):
+def transform(size: int, geometry: str = "stretch"):
     """Return the eval transform: cn_clip's own (bicubic resize to size x size, CLIP mean/std),
     after a letterbox to a square for geometry "pad" so a 6:1 silk band is not squashed 6-fold."""
     from cn_clip.clip import image_transform
@@ -72,7 +72,7 @@ def _batches(n: int, size: int) -> Iterator[slice]:
 
 
 def encode_pils(model, pils: Sequence, size: int, device: str, batch: int, *,
-                precision: str | None = None, geometry: str = "pad") -> np.ndarray:
+                precision: str | None = None, geometry: str = "stretch") -> np.ndarray:
     """Given PIL images, return their normalised image embeddings [n, d] as float32."""
     import torch
 

@@ -85,7 +85,7 @@ class AspectCrop:
         return image.crop(self.box(image))
 
 
-def train_transform(size: int, scale: tuple[float, float], geometry: str = "pad"):
+def train_transform(size: int, scale: tuple[float, float], geometry: str = "stretch"):
     """Return the training augmentation: a random crop of `scale` of the area, then the same
     geometry as evaluation (letterbox to a square for "pad", resize to it for "stretch"; "squash"
     is the old absolute-ratio crop, kept for comparisons)."""

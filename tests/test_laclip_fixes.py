@@ -59,17 +59,18 @@ def test_long_image_training_crops_vary_and_keep_the_area():
 def test_training_and_evaluation_see_the_same_geometry():
     image = silk_band(600, 100)
     torch.manual_seed(0)
-    full = train_transform(64, (1.0, 1.0))(image)  # the whole image: only geometry is left
-    np.testing.assert_allclose(full.numpy(), transform(64)(image).numpy(), atol=1e-6)
-    stretched = train_transform(64, (1.0, 1.0), "stretch")(image)
-    np.testing.assert_allclose(stretched.numpy(), transform(64, "stretch")(image).numpy(), atol=1e-6)
+    for geometry in ("pad", "stretch"):  # the whole image (scale 1): only the geometry is left
+        full = train_transform(64, (1.0, 1.0), geometry)(image)
+        np.testing.assert_allclose(full.numpy(), transform(64, geometry)(image).numpy(), atol=1e-6)
+    assert EvalConfig().geometry == "stretch"
+    np.testing.assert_array_equal(transform(64)(image).numpy(), transform(64, "stretch")(image).numpy())
     boxed = np.asarray(Letterbox(64)(image))
     inked = np.where((boxed != 255).any(axis=(1, 2)))[0]
     assert 9 <= len(inked) <= 13  # 100/600 of 64 rows: the aspect ratio is kept, not squashed 6-fold
     assert (boxed[:20] == 255).all() and (boxed[-20:] == 255).all()
-    assert not np.allclose(transform(64, "squash")(image).numpy(), transform(64)(image).numpy())
+    assert not np.allclose(transform(64, "squash")(image).numpy(), transform(64, "pad")(image).numpy())
     square = silk_band(80, 80)  # a square image is only resized, exactly as cn_clip does
-    np.testing.assert_array_equal(transform(64)(square).numpy(), transform(64, "squash")(square).numpy())
+    np.testing.assert_array_equal(transform(64, "pad")(square).numpy(), transform(64, "squash")(square).numpy())
 
 
 def hand_loss(img: np.ndarray, txt: np.ndarray, scale: float, image_of: list, text_of: list) -> float:
