@@ -111,9 +111,12 @@ def check_leakage(data_dir: Path) -> dict:
         path = Path(data_dir) / f"{split}.parquet"
         if not path.is_file():
             continue
-        names = pq.read_schema(path).names
-        columns = ["id", "image"] + (["group_id"] if "group_id" in names else [])
-        table = pq.read_table(path, columns=columns)
+        try:
+            names = pq.read_schema(path).names
+            columns = ["id", "image"] + (["group_id"] if "group_id" in names else [])
+            table = pq.read_table(path, columns=columns)
+        except (KeyError, ValueError, OSError) as err:  # pyarrow's ArrowInvalid is a ValueError
+            raise EvalConfigError(f"{path}: not a readable culti split (needs columns id, image): {err}") from err
         groups = table.column("group_id").to_pylist() if "group_id" in names else [None] * table.num_rows
         for row_id, image, group in zip(table.column("id").to_pylist(), table.column("image").to_pylist(),
                                         groups, strict=True):
