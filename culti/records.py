@@ -17,6 +17,7 @@ class PageKind(StrEnum):
     DIGITAL = "digital"  # usable text layer
     SCANNED = "scanned"  # a page image, no usable text
     MIXED = "mixed"  # a page image plus some real text
+    OUTLINE = "outline"  # born-digital, but its visible words are vector glyphs, not text
 
 
 class PageStatus(StrEnum):

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 OCR_ENGINES = ("rapidocr", "paddleocr")
 LAYOUT_ENGINES = ("rapid-layout",)
 # bump when the extraction logic changes so that cached pages are recomputed
-EXTRACT_VERSION = 3
+EXTRACT_VERSION = 4
 # fields that do not change a page's result, so they stay out of the cache key
 _NOT_IN_FINGERPRINT = {"workers", "progress", "in_flight", "engine_threads", "repeat_min_pages"}
 
@@ -37,6 +37,7 @@ class ExtractConfig:
     # page kind
     scan_cover_frac: float = 0.85  # an image covering this much of the page may be a scan
     min_text_chars: int = 20  # fewer real characters than this = no usable text layer
+    min_outline_glyphs: int = 20  # this many glyph-like drawings outside the text layer = OUTLINE
     # scanned pages
     render_dpi: int = 150  # for layout/OCR of pages without a native scan image
     ocr_max_side_px: int = 2000  # scans are downscaled to this for layout

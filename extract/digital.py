@@ -189,10 +189,13 @@ def _any_photo(doc: pymupdf.Document, xrefs: tuple[int, ...]) -> bool:
 
 
 def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
-                    config: ExtractConfig) -> tuple[list[Figure], list[Reject], list[BBox]]:
-    """Given a born-digital page, return its figures, the rejects, and the figure boxes."""
+                    config: ExtractConfig, paths: list[dict] | None = None
+                    ) -> tuple[list[Figure], list[Reject], list[BBox]]:
+    """Given a born-digital page (and its drawings, when the caller has them with glyph
+    outlines taken out), return its figures, the rejects, and the figure boxes."""
     page_rect = page.rect
-    paths = page.get_drawings(extended=True)
+    if paths is None:
+        paths = page.get_drawings(extended=True)
     clips = [pymupdf.Rect(p["scissor"]) * page.rotation_matrix for p in paths
              if p.get("type") == "clip" and p.get("scissor") is not None]
     images = image_candidates(page, doc, clips)

@@ -104,6 +104,50 @@ def ocr_fallback(page: pymupdf.Page, figure_boxes: list, config: ExtractConfig) 
     return ocr_regions(arr, regions, figs_px, scan, 1.0, config, page)
 
 
+def outline_glyphs(page: pymupdf.Page, textdict: dict, paths: list[dict],
+                   config: ExtractConfig) -> list[int]:
+    """Given a digital page and its drawings, return the indices of glyph drawings when the
+    page's visible words are drawn as outlines missing from its text layer, else []."""
+    from .outline import glyph_drawings, is_outline_page
+
+    if len(paths) < config.min_outline_glyphs:
+        return []
+    spans = [pymupdf.Rect(s["bbox"]) for b in textdict.get("blocks", [])
+             for ln in b.get("lines", []) for s in ln["spans"]
+             if s["text"].strip() and s.get("alpha", 255) > 0]
+    images = [pymupdf.Rect(i["bbox"]) for i in page.get_image_info()]
+    glyphs = glyph_drawings(paths, spans, images)
+    rects = [pymupdf.Rect(paths[i]["rect"]) for i in glyphs]
+    return glyphs if is_outline_page(rects, config.min_outline_glyphs) else []
+
+
+def outline_page(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
+                 config: ExtractConfig, textdict: dict, drawn: tuple[list[dict], list[int]]):
+    """Given an outline-text page, its drawings and glyph indices, return figures (glyphs kept
+    out of vector figures), rejects, figure boxes and text blocks: the text layer's plus OCR of
+    the glyphs. Glyphs OCR reads nothing from go back to the figure search (a drawn motif)."""
+    from .outline import outline_blocks
+
+    paths, glyphs = drawn
+    matrix = page.rotation_matrix
+    glyph_set = set(glyphs)
+    others = [p for i, p in enumerate(paths) if i not in glyph_set]
+    figures, rejects, boxes = digital_figures(page, doc, ctx, config, others)
+    rects = [pymupdf.Rect(paths[i]["rect"]) * matrix for i in glyphs]
+    ocr_blocks = outline_blocks(page, rects, boxes, config)
+    read = [pymupdf.Rect(b.bbox_pt) + (-3, -3, 3, 3) for b in ocr_blocks]
+    unread = [i for i, r in zip(glyphs, rects, strict=True)
+              if not any(pymupdf.Point((r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2) in b for b in read)]
+    if len(unread) >= config.vector_min_items:
+        keep = set(unread)
+        figures, rejects, boxes = digital_figures(
+            page, doc, ctx, config, [p for i, p in enumerate(paths) if i not in glyph_set or i in keep])
+    layer, _ = text_blocks(page, textdict, config)
+    blocks = _reindex(sorted(layer + ocr_blocks, key=lambda b: (round(b.bbox_pt[1] / 4),
+                                                                b.bbox_pt[0])))
+    return figures, rejects, boxes, blocks
+
+
 def extract_page(doc: pymupdf.Document, ctx: PageContext, config: ExtractConfig,
                  plumber_doc=None) -> PageExtract:
     """Given an open document and a page context, return the page's PageExtract (FAILED with
@@ -116,10 +160,18 @@ def extract_page(doc: pymupdf.Document, ctx: PageContext, config: ExtractConfig,
     textdict = page.get_text("dict", flags=TEXT_FLAGS)
     kind = page_kind(page, doc, textdict, config)
     if kind == PageKind.DIGITAL:
-        figures, rejects, boxes = digital_figures(page, doc, ctx, config)
-        blocks, reading = text_blocks(page, textdict, config, _PlumberPage(plumber_doc, ctx.page))
-        if not reading:
-            blocks = ocr_fallback(page, list(boxes), config)
+        paths = page.get_drawings(extended=True)
+        glyphs = outline_glyphs(page, textdict, paths, config)
+        if glyphs:
+            kind = PageKind.OUTLINE
+            figures, rejects, boxes, blocks = outline_page(page, doc, ctx, config, textdict,
+                                                           (paths, glyphs))
+        else:
+            figures, rejects, boxes = digital_figures(page, doc, ctx, config, paths)
+            blocks, reading = text_blocks(page, textdict, config,
+                                          _PlumberPage(plumber_doc, ctx.page))
+            if not reading:
+                blocks = ocr_fallback(page, list(boxes), config)
         blocks = mark_captions(blocks, boxes)
     else:
         skip: list = []

@@ -132,6 +132,11 @@ def _rank(label: str) -> int:
 def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     if iou(a, b) > 0 and (overlap_of(a, b) > 0.3 or overlap_of(b, a) > 0.3):
         return True
+    wa, wb = a[2] - a[0], b[2] - b[0]
+    if _column(a) and _column(b):  # neighbouring columns of vertical text: one block
+        h_overlap = min(a[3], b[3]) - max(a[1], b[1])
+        gap = max(b[0] - a[2], a[0] - b[2])
+        return h_overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and gap < 1.5 * max(wa, wb)
     ha, hb = a[3] - a[1], b[3] - b[1]
     v_overlap = min(a[3], b[3]) - max(a[1], b[1])
     gap = max(b[0] - a[2], a[0] - b[2])
@@ -139,17 +144,37 @@ def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     return one_line and v_overlap > 0.5 * min(ha, hb) and gap < 3 * min(ha, hb)
 
 
+def _column(box: BoxPx) -> bool:
+    return box[3] - box[1] >= 2.5 * (box[2] - box[0])
+
+
 def residual_text(mask: np.ndarray, covered: list[BoxPx], min_h: float) -> list[BoxPx]:
     """Given the ink mask and boxes already handled, return line boxes of leftover ink (text the
-    layout model missed, e.g. a caption)."""
+    layout model missed, e.g. a caption): rows of characters, or columns where the text is set
+    vertically (characters closer above and below than side by side)."""
     work = mask.copy()
     h, w = work.shape
     for box in covered:
         x0, y0, x1, y1 = (int(v) for v in box)
         work[max(0, y0 - 2):min(h, y1 + 2), max(0, x0 - 2):min(w, x1 + 2)] = 0
     k = max(5, int(min_h * 1.2))
-    lines = cv2.dilate(work, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 3)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    rows = _line_boxes(cv2.dilate(work, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 3))), min_h)
+    cols = [b for b in _line_boxes(
+        cv2.dilate(work, cv2.getStructuringElement(cv2.MORPH_RECT, (3, k))), min_h)
+        if b[3] - b[1] >= 2.5 * (b[2] - b[0])]
+    if not cols:
+        return rows
+    # a vertical column holds several row boxes each about one character wide
+    vertical = [c for c in cols if sum(
+        1 for r in rows if overlap_of(r, c) > 0.8 and r[2] - r[0] < 1.6 * (c[2] - c[0])) >= 3]
+    vertical = [c for c in vertical if not any(
+        overlap_of(c, r) > 0.5 and r[2] - r[0] > 2.5 * (c[2] - c[0]) for r in rows)]
+    rows = [r for r in rows if not any(overlap_of(r, c) > 0.8 for c in vertical)]
+    return rows + vertical
+
+
+def _line_boxes(joined: np.ndarray, min_h: float) -> list[BoxPx]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])

@@ -218,14 +218,13 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
             drafts.append((label, lines))
     blocks: list[TextBlock] = []
     rows_all = []
-    for label, lines in drafts:
-        rows = _rows(lines)
-        text = "\n".join(" ".join(t for t, _, _ in row) for row in rows)
-        box_px = (min(b[0] for _, b, _ in lines), min(b[1] for _, b, _ in lines),
-                  max(b[2] for _, b, _ in lines), max(b[3] for _, b, _ in lines))
-        heights = sorted(b[3] - b[1] for _, b, _ in lines)
-        rows_all.append((scan.to_pt(box_px, scale), text, label,
-                         sum(s for _, _, s in lines) / len(lines), heights[len(heights) // 2]))
+    for label, region_lines in drafts:
+        for lines, text in lines_to_paragraphs(region_lines):
+            box_px = (min(b[0] for _, b, _ in lines), min(b[1] for _, b, _ in lines),
+                      max(b[2] for _, b, _ in lines), max(b[3] for _, b, _ in lines))
+            sizes = sorted(min(b[3] - b[1], b[2] - b[0]) for _, b, _ in lines)
+            rows_all.append((scan.to_pt(box_px, scale), text, label,
+                             sum(s for _, _, s in lines) / len(lines), sizes[len(sizes) // 2]))
     rows_all.sort(key=lambda r: (round(r[0][1] / 4), r[0][0]))
     px_per_pt = w / max(scan.placement.width, 1.0)
     for index, (bbox, text, label, score, height) in enumerate(rows_all):
@@ -237,6 +236,90 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
                                 kind=kind, origin=TextOrigin.OCR,
                                 font_size=round(height / px_per_pt * 0.85, 2),
                                 confidence=round(score, 4)))
+    return blocks
+
+
+def is_vertical(line: tuple) -> bool:
+    """Given an OCR line (text, box, score), return True for a column of text set vertically:
+    two or more characters in a box much taller than wide."""
+    t, b, _ = line
+    return len(t.strip()) >= 2 and (b[3] - b[1]) >= 1.5 * (b[2] - b[0])
+
+
+def lines_to_paragraphs(lines: list) -> list[tuple[list, str]]:
+    """Given the OCR lines of one region, return (lines, text) per paragraph: horizontal lines
+    grouped into columns first (two descriptions side by side stay apart), then into rows read
+    left to right; vertical columns grouped into blocks read right to left."""
+    flat = [ln for ln in lines if not is_vertical(ln)]
+    tall = [ln for ln in lines if is_vertical(ln)]
+    out = []
+    for group in _columns(flat):
+        out.append((group, "\n".join(" ".join(t for t, _, _ in row) for row in _rows(group))))
+    for group in _vertical_blocks(tall):
+        out.append((group, "\n".join(t for t, _, _ in group)))
+    return out
+
+
+def _columns(lines: list) -> list[list]:
+    """Group horizontal lines into columns: lines whose x-ranges overlap belong together; groups
+    next to each other stay apart when both hold several rows beside each other and a gutter of
+    about a character separates them, or when any gap is wider than three characters."""
+    if not lines:
+        return []
+    parent = list(range(len(lines)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(lines):
+        for j in range(i + 1, len(lines)):
+            b = lines[j]
+            if min(a[1][2], b[1][2]) - max(a[1][0], b[1][0]) > 0:
+                parent[find(i)] = find(j)
+    groups: dict[int, list] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(find(i), []).append(ln)
+    ordered = sorted(groups.values(), key=lambda g: min(ln[1][0] for ln in g))
+    height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
+    merged = [ordered[0]]
+    for group in ordered[1:]:
+        prev = merged[-1]
+        gap = min(ln[1][0] for ln in group) - max(ln[1][2] for ln in prev)
+        beside = _y_overlap(prev, group)
+        several = len(_rows(prev)) >= 2 and len(_rows(group)) >= 2
+        if not beside or gap < (0.8 if several else 3.0) * height:
+            prev.extend(group)
+        else:
+            merged.append(group)
+    return merged
+
+
+def _y_overlap(a: list, b: list) -> bool:
+    top_a, bottom_a = min(ln[1][1] for ln in a), max(ln[1][3] for ln in a)
+    top_b, bottom_b = min(ln[1][1] for ln in b), max(ln[1][3] for ln in b)
+    return min(bottom_a, bottom_b) - max(top_a, top_b) > 0
+
+
+def _vertical_blocks(lines: list) -> list[list]:
+    """Group vertical columns into blocks read right to left: neighbouring columns (gap under
+    one and a half column widths, overlapping in height) are one block; a column that starts
+    with a caption label (圖版五...) and the one after it start blocks of their own."""
+    from .text import is_caption_label
+
+    blocks: list[list] = []
+    for line in sorted(lines, key=lambda ln: -(ln[1][0] + ln[1][2]) / 2):
+        b = line[1]
+        label = is_caption_label(line[0])  # a caption column is a block of its own
+        if blocks and not label and not is_caption_label(blocks[-1][0][0]):
+            last = blocks[-1][-1][1]
+            width = max(last[2] - last[0], b[2] - b[0])
+            if last[0] - b[2] < 1.5 * width and min(last[3], b[3]) - max(last[1], b[1]) > 0:
+                blocks[-1].append(line)
+                continue
+        blocks.append([line])
     return blocks
 
 

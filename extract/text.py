@@ -17,6 +17,11 @@ _PAGE_NUMBER = re.compile(r"^[\s\-—–·•]*(\d{1,4}|[ivxlcdm]{1,6}|第?\s*\d
 _CAPTION_LABEL = re.compile(r"^\s*(图|圖|图版|圖版|插图|Fig\.?|Figure|Plate)\s*[\dA-Za-z一二三四五六七八九十]")
 
 
+def is_caption_label(text: str) -> bool:
+    """Return True when a line starts with a figure label (图3-14, 圖版五, Fig. 2...)."""
+    return bool(_CAPTION_LABEL.match(text))
+
+
 def is_bad_char(ch: str) -> bool:
     """Return True for characters a broken text layer produces: U+FFFD, private use, controls."""
     if ch == "\ufffd":
