@@ -152,7 +152,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     """Given a scanned page, return its figures as (bbox_pt, jpeg, w, h, confidence) and its OCR
     text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
     from .images import encode_array
-    from .regions import merge_text_regions, refine_figures, residual_text
+    from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
+    from .text import is_caption_label
 
     scan = load_scan(page, doc, config)
     scale = min(1.0, config.ocr_max_side_px / max(scan.image.shape[:2]))
@@ -177,6 +178,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         regions = [(lab, b) for lab, b in regions
                    if not any(_inside(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
     blocks = ocr_regions(work, regions, fig_only, scan, scale, config, page)
+    captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
+    figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
     figures = []
     for box, conf in sorted(figures_px, key=lambda f: (round(f[0][1] / 8), f[0][0])):
         x0, y0, x1, y1 = (int(round(v / scale)) for v in box)
@@ -184,6 +187,15 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         enc = encode_array(crop, photo=True, quality=config.jpeg_quality)
         figures.append((scan.to_pt(box, scale), enc.data, enc.width, enc.height, conf))
     return figures, blocks
+
+
+def _pt_to_work(box: BBox, scan: Scan, scale: float) -> BBox:
+    """Given a box in page points, return it in work pixels, deskew ignored (a few pixels off
+    at most: used only to find which figure a caption sits under)."""
+    sx = scan.src_size[0] / max(scan.placement.width, 1e-6) * scale
+    sy = scan.src_size[1] / max(scan.placement.height, 1e-6) * scale
+    return ((box[0] - scan.placement.x0) * sx, (box[1] - scan.placement.y0) * sy,
+            (box[2] - scan.placement.x0) * sx, (box[3] - scan.placement.y0) * sy)
 
 
 def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: list[tuple],
@@ -210,7 +222,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
             if fx1 > 0 and fy1 > 0:
                 crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
         lines = [(t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)
-                 for t, b, s in ocr.ocr(crop) if s >= config.ocr_min_score and t.strip()]
+                 for t, b, s in read_crop(ocr, crop) if s >= config.ocr_min_score and t.strip()]
         # padded crops of neighbouring regions can both hold one line: read it once
         lines = [ln for ln in lines if not any(_inside(ln[1], seen) > 0.5 for seen in read_boxes)]
         read_boxes.extend(ln[1] for ln in lines)
@@ -237,6 +249,30 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
                                 font_size=round(height / px_per_pt * 0.85, 2),
                                 confidence=round(score, 4)))
     return blocks
+
+
+def read_crop(ocr, crop: np.ndarray) -> list:
+    """Given a text crop, return its OCR lines; vertical text is read one column at a time
+    (a detector trained on rows cuts a grid of characters into rows across the columns)."""
+    from .regions import vertical_columns
+
+    cols = vertical_columns(foreground(crop)) if crop.shape[0] > 2 * crop.shape[1] // 3 else []
+    if not cols:
+        return ocr.ocr(crop)
+    lines = []
+    h = crop.shape[0]
+    for a, b in cols:
+        pad = max(2, (b - a) // 4)
+        x0, x1 = max(0, a - pad), min(crop.shape[1], b + pad)
+        pieces = sorted(ocr.ocr(np.ascontiguousarray(crop[:, x0:x1])), key=lambda p: p[1][1])
+        if not pieces:
+            continue
+        text = "".join(t for t, _, _ in pieces)
+        top, bottom = min(p[1][1] for p in pieces), max(p[1][3] for p in pieces)
+        score = sum(s for _, _, s in pieces) / len(pieces)
+        box = (float(a), float(max(0.0, top)), float(b), float(min(h, bottom)))
+        lines.append((text, box, score))
+    return lines
 
 
 def is_vertical(line: tuple) -> bool:

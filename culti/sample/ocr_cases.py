@@ -228,9 +228,9 @@ def scan_columns_case() -> Case:
 
 
 def scan_close_figures_case() -> Case:
-    """A scanned page: two pictures 6 pt apart (one layout box tends to cover both), a caption
+    """A scanned page: two pictures 3 pt apart (one layout box tends to cover both), a caption
     under each."""
-    return Case("scan-close-figures", "scanned", (_side_by_side(6, 41),))
+    return Case("scan-close-figures", "scanned", (_side_by_side(3, 41),))
 
 
 VERT_CAPTION = "圖版五  團窠對鳥紋錦"
