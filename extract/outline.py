@@ -31,8 +31,8 @@ def glyph_drawings(paths: Sequence[dict], text_rects: Sequence[pymupdf.Rect],
                and min(p["rect"].width, p["rect"].height) > MAX_GLYPH_PT]
     out = []
     for i, p in enumerate(paths):
-        if p.get("type") not in ("f", "fs") or p.get("fill") is None:
-            continue
+        if p.get("type") != "f" or p.get("fill") is None:
+            continue  # outlined text is filled, not stroked
         r = pymupdf.Rect(p["rect"])
         if max(r.width, r.height) > MAX_GLYPH_PT or max(r.width, r.height) < 0.8:
             continue
@@ -48,9 +48,13 @@ def glyph_drawings(paths: Sequence[dict], text_rects: Sequence[pymupdf.Rect],
 
 
 def is_outline_page(glyph_rects: Sequence[pymupdf.Rect], min_glyphs: int) -> bool:
-    """Given glyph-like rects, return True when they are many and several sit in rows or
-    columns as characters do (a line of at least three alike glyphs)."""
+    """Given glyph-like rects, return True when they are many, of many different shapes, and
+    mostly of one size (characters of a few font sizes)."""
     if len(glyph_rects) < min_glyphs:
+        return False
+    # words are many different shapes; a drawn pattern repeats a few (circles, petals)
+    shapes = {(round(r.width * 2), round(r.height * 2)) for r in glyph_rects}
+    if len(shapes) < max(10, len(glyph_rects) // 20):
         return False
     sizes = np.array([max(r.width, r.height) for r in glyph_rects])
     typical = float(np.median(sizes))

@@ -203,6 +203,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
                 page: pymupdf.Page) -> list[TextBlock]:
     """Given text regions (work pixels), OCR each crop (figures painted out) and return one
     TextBlock per region, its lines grouped into rows read left to right."""
+    from .lexicon import correct_terms
     from .text import band_kind
 
     ocr = get_ocr(config.ocr_engine, config.engine_threads)
@@ -232,6 +233,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
     rows_all = []
     for label, region_lines in drafts:
         for lines, text in lines_to_paragraphs(region_lines):
+            text, _ = correct_terms(text)
             box_px = (min(b[0] for _, b, _ in lines), min(b[1] for _, b, _ in lines),
                       max(b[2] for _, b, _ in lines), max(b[3] for _, b, _ in lines))
             sizes = sorted(min(b[3] - b[1], b[2] - b[0]) for _, b, _ in lines)
