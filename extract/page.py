@@ -19,7 +19,7 @@ from culti.records import (
 from .config import ExtractConfig
 from .digital import PageContext, digital_figures
 from .images import decode_xref, pixmap_array
-from .scanned import largest_image, scanned_page
+from .scanned import image_cover, largest_image, scanned_page
 from .text import lines_to_blocks, mark_captions, plumber_lines, pymupdf_lines, text_quality
 
 MAX_BAD_FRAC = 0.1  # a text layer with more broken characters than this is unusable
@@ -31,8 +31,13 @@ def page_kind(page: pymupdf.Page, doc: pymupdf.Document, textdict: dict,
     """Given a page, return DIGITAL, SCANNED (a page-sized image and no real text) or MIXED
     (a page-sized scan with a text layer: invisible OCR text, or real text over a busy scan)."""
     info, cover = largest_image(page)
-    if info is None or cover < config.scan_cover_frac:
+    if info is None:
         return PageKind.DIGITAL
+    strips = False
+    if cover < config.scan_cover_frac:  # a scan stored as many strips is a scan too
+        if image_cover(page)[0] < config.scan_cover_frac:
+            return PageKind.DIGITAL
+        strips = True
     visible = "".join(s["text"] for b in textdict.get("blocks", []) for ln in b.get("lines", [])
                       for s in ln["spans"] if s.get("alpha", 255) > 0)
     hidden = "".join(s["text"] for b in textdict.get("blocks", []) for ln in b.get("lines", [])
@@ -41,6 +46,8 @@ def page_kind(page: pymupdf.Page, doc: pymupdf.Document, textdict: dict,
     hidden_real, _ = text_quality(hidden)
     if visible_real < config.min_text_chars:
         return PageKind.MIXED if hidden_real >= config.min_text_chars else PageKind.SCANNED
+    if strips:
+        return PageKind.DIGITAL
     return PageKind.MIXED if _looks_like_scan(doc, info["xref"]) else PageKind.DIGITAL
 
 

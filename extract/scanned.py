@@ -64,6 +64,24 @@ def largest_image(page: pymupdf.Page) -> tuple[dict | None, float]:
     return best, best_area / max(page.rect.get_area(), 1.0)
 
 
+def image_cover(page: pymupdf.Page) -> tuple[float, float]:
+    """Given a page, return the fraction of it that images cover together (a scan stored as
+    strips or tiles) and their highest resolution in dpi."""
+    from .digital import image_placements
+
+    w, h = int(page.rect.width) + 1, int(page.rect.height) + 1
+    grid = np.zeros((h, w), bool)
+    dpi = 0.0
+    for info in image_placements(page):
+        rect = (pymupdf.Rect(info["bbox"]) * page.rotation_matrix) & page.rect
+        if rect.is_empty:
+            continue
+        grid[int(rect.y0):int(np.ceil(rect.y1)), int(rect.x0):int(np.ceil(rect.x1))] = True
+        side = max(rect.width, 1e-3) if info["width"] >= info["height"] else max(rect.height, 1e-3)
+        dpi = max(dpi, 72 * max(info["width"], info["height"]) / side)
+    return float(grid.mean()), dpi
+
+
 def load_scan(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfig) -> Scan:
     """Given a page, return its embedded scan at native resolution (or a render when it has
     none), turned upright for the page rotation and deskewed."""
@@ -73,8 +91,9 @@ def load_scan(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfig) 
         arr = pixmap_array(decode_xref(doc, info["xref"], smask))
         arr = np.ascontiguousarray(np.rot90(arr, k=-(page.rotation // 90))) if page.rotation else arr
         placement, native = pymupdf.Rect(info["bbox"]) * page.rotation_matrix, True
-    else:
-        zoom = config.render_dpi / 72
+    else:  # no one image holds the page (a scan in strips): render it at the strips' resolution
+        _, native_dpi = image_cover(page)
+        zoom = min(300.0, max(float(config.render_dpi), native_dpi)) / 72
         arr = pixmap_array(page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False))
         placement, native = pymupdf.Rect(page.rect), False
     src = (arr.shape[1], arr.shape[0])

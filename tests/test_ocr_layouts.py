@@ -151,3 +151,32 @@ def test_vertical_columns_found_from_ink_profiles():
         for x in range(0, 298, 22):
             rows[y:y + 20, x:x + 20] = 1
     assert vertical_columns(rows) == []
+
+
+def test_scan_stored_as_strips_is_scanned(tmp_path):
+    """Regression: a scanned page stored as 60 horizontal strips had no image covering 85% of
+    it, so it was `digital`, its strips `page_background` rejects and its text never read."""
+    import numpy as np
+
+    from tests.extract_fixtures import CAPTION, scanned_pdf
+
+    path, truth = scanned_pdf(tmp_path / "scan.pdf", angle=0.0)
+    doc = pymupdf.open(path)
+    pix = doc[0].get_pixmap(dpi=150)
+    arr = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)
+    out = pymupdf.open()
+    page = out.new_page(width=doc[0].rect.width, height=doc[0].rect.height)
+    rows = np.array_split(np.arange(arr.shape[0]), 60)
+    for rows_i in rows:
+        strip = pymupdf.Pixmap(pymupdf.csRGB, arr.shape[1], len(rows_i),
+                               np.ascontiguousarray(arr[rows_i[0]:rows_i[-1] + 1]).tobytes(), False)
+        y0 = rows_i[0] * 72 / 150
+        y1 = (rows_i[-1] + 1) * 72 / 150
+        page.insert_image(pymupdf.Rect(0, y0, page.rect.width, y1), pixmap=strip)
+    strips = tmp_path / "strips.pdf"
+    out.save(strips)
+    (got,) = list(extract_book(open_book(strips), CONFIG))
+    assert got.kind == PageKind.SCANNED and len(got.figures) == 1
+    assert box_iou(got.figures[0].bbox_pt, truth) >= 0.9
+    assert not got.rejects
+    assert any(_norm(CAPTION) == _norm(b.text) for b in got.blocks)
