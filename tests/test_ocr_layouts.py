@@ -180,3 +180,16 @@ def test_scan_stored_as_strips_is_scanned(tmp_path):
     assert box_iou(got.figures[0].bbox_pt, truth) >= 0.9
     assert not got.rejects
     assert any(_norm(CAPTION) == _norm(b.text) for b in got.blocks)
+
+
+def test_vertical_text_layer_reads_columns_right_to_left(tmp_path):
+    """A born-digital page set vertically (one character a line in the text layer) gave one
+    character per line, columns left to right; now each column is one line, right to left."""
+    _, truth, pages = _build(tmp_path, ocr_cases.vertical_case("digital"))
+    assert [p.kind for p in pages] == [PageKind.DIGITAL] * 2
+    (block,) = pages[1].blocks
+    assert block.text == ocr_cases.VERT_PAGE
+    caption = [b for b in pages[0].blocks if b.text == ocr_cases.VERT_CAPTION.replace("  ", "")]
+    assert len(caption) == 1
+    desc = [b for b in pages[0].blocks if b.text == ocr_cases.VERT_DESC]
+    assert len(desc) == 1

@@ -63,7 +63,7 @@ class PageSpec:
 @dataclass(frozen=True, slots=True)
 class Case:
     name: str
-    kind: str  # outline | scanned
+    kind: str  # outline | scanned | digital
     pages: tuple[PageSpec, ...]
     dpi: int = 200
     notes: dict = field(default_factory=dict)
@@ -178,7 +178,9 @@ def case_truth(case: Case, digital: bytes, warps=None) -> dict:
 def write_case(case: Case, out_dir: Path, seed: int = 0) -> dict:
     """Given a case, write `<name>.pdf` into out_dir and return its truth entry."""
     digital = _digital(case, outline=False)
-    if case.kind == "outline":
+    if case.kind == "digital":
+        data, warps = digital, None
+    elif case.kind == "outline":
         data, warps = _digital(case, outline=True), None
     else:
         data, warps = scan_pdf(digital, case.dpi, seed)
@@ -237,19 +239,20 @@ VERT_CAPTION = "圖版五  團窠對鳥紋錦"
 VERT_CAPTION_S = "图版五  团窠对鸟纹锦"
 VERT_DESC = "唐代織錦新疆吐魯番阿斯塔那墓地出土\n紅色地上以黃白二色顯花主體紋樣為\n聯珠圈圍成團窠窠內一對立鳥相向"
 VERT_PAGE = ("聯珠紋在唐代織錦上極為流行其來源\n可以追溯到薩珊波斯團窠之內多飾\n對鳥對獸窠外以十字賓花填充構成"
-             "\n規整的四方連續圖案晕繝配色使紋樣\n層次分明為唐代絲綢之典型")
+             "\n規整的四方連續圖案暈色配色使紋樣\n層次分明為唐代絲綢之典型")
 
 
-def vertical_case() -> Case:
-    """A scanned book set vertically in traditional characters: a plate with its caption in a
-    column to its right and a description in columns to its left; then a page of vertical text
-    with no figure."""
+def vertical_case(kind: str = "scanned") -> Case:
+    """A book set vertically in traditional characters (scanned, or `digital` with a text
+    layer of one character a line): a plate with its caption in a column to its right and a
+    description in columns to its left; then a page of vertical text with no figure."""
     plate = Plate((200, 100, 480, 520), 51, "图版五", "团窠对鸟纹锦",
                   Words((500, 110, 520, 400), VERT_CAPTION.replace("  ", ""), 12, True, True),
                   Words((90, 110, 170, 460), VERT_DESC, 12, True, True),
                   caption_position="right", caption_simplified=VERT_CAPTION_S.replace("  ", ""))
     columns = PageSpec((), (Words((160, 110, 500, 560), VERT_PAGE, 13, True, True),))
-    return Case("scan-vertical", "scanned", (PageSpec((plate,)), columns), dpi=200)
+    name = "scan-vertical" if kind == "scanned" else f"{kind}-vertical"
+    return Case(name, kind, (PageSpec((plate,)), columns), dpi=200)
 
 
 def all_cases() -> list[Case]:
