@@ -24,10 +24,16 @@ sys.path.insert(0, str(ROOT))
 
 from culti.records import PageKind  # noqa: E402
 from extract import ExtractConfig, extract_book, open_book  # noqa: E402
-from extract.evaluate import normalize_caption  # noqa: E402
 from extract.lexicon import CONFUSIONS  # noqa: E402
 
 OCR_KINDS = {PageKind.SCANNED, PageKind.MIXED, PageKind.OUTLINE}
+
+
+def normalize_caption(text: str) -> str:
+    """Return text without whitespace, NFKC-folded (full-width digits and dashes)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def char_errors(truth: str, read: str) -> tuple[int, Counter]:

@@ -13,7 +13,7 @@ from align.clean import t2s
 from culti.records import FigureOrigin, PageKind, RejectReason, TextOrigin
 from culti.sample import ocr_cases
 from extract import ExtractConfig, extract_book, open_book
-from extract.evaluate import box_iou, normalize_caption
+from extract.regions import iou as box_iou
 
 CONFIG = ExtractConfig(workers=1, progress=False)
 
@@ -25,7 +25,10 @@ def _build(tmp_path, case):
 
 
 def _norm(text: str) -> str:
-    return normalize_caption(text).replace("，", ",").replace("。", ".").replace("、", ",")
+    """Text without whitespace, NFKC-folded (full-width punctuation and digits)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split()).replace("、", ",")
 
 
 def _similar(a: str, b: str) -> float:
