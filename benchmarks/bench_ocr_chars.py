@@ -82,6 +82,7 @@ def score_book(truth_book: dict, pdf: Path, pages_limit: int, config: ExtractCon
         if page is None or page.kind not in OCR_KINDS:
             continue
         texts = [normalize_caption(b.text) for b in page.blocks]
+        texts += [a + b for a, b in zip(texts, texts[1:], strict=False)]  # two paragraphs
         for field in ("caption_original", "caption", "description"):
             want = normalize_caption(fig.get(field) or "")
             if not want or (field == "caption" and fig.get("caption_original")):

@@ -8,7 +8,7 @@ from importlib import resources
 
 # what OCR outputs -> the characters it may stand for (only pairs seen or plausible in print)
 CONFUSIONS: dict[str, str] = {
-    "綢": "繝", "绸": "繝", "澗": "繝", "涧": "繝", "閒": "繝", "間": "繝",
+    "綢": "繝", "绸": "繝", "缆": "繝", "纜": "繝", "澗": "繝", "涧": "繝", "間": "繝",
     "练": "缂", "緝": "緙", "揖": "缂",
     "颉": "缬", "擷": "纈", "撷": "缬", "襭": "纈",
     "寞": "窠", "巢": "窠",

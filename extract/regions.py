@@ -78,7 +78,8 @@ def refine_figures(mask: np.ndarray, layout_boxes: list[BoxPx], text_boxes: list
         for li, box in enumerate(layout_boxes):
             if overlap_of(blob, box) > 0.5 or overlap_of(box, blob) > 0.5:
                 claimed.setdefault(bi, []).append(li)
-    out: list[tuple[BoxPx, float]] = [(blobs[bi], 0.95) for bi in claimed]
+    out: list[tuple[BoxPx, float]] = [(b, 0.95) for b in _join_panels(
+        [blobs[bi] for bi in claimed], claimed, min_side_px / 6)]
     for li, box in enumerate(layout_boxes):
         if any(li in lis for lis in claimed.values()):
             continue  # a box split over one picture, or one box over several, follows the blobs
@@ -127,6 +128,31 @@ def split_by_captions(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
             if piece and min(piece[2] - piece[0], piece[3] - piece[1]) >= min_side_px:
                 out.append((piece, conf))
     return out
+
+
+def _join_panels(boxes: list[BoxPx], claimed: dict[int, list[int]], gap_px: float) -> list[BoxPx]:
+    """Given the blobs the layout model boxed (in `claimed` order) and which layout boxes claim
+    each, return them with blobs of one layout box that lie closer than `gap_px` joined: panels
+    of one figure (input / truth / prediction) a hairline apart. Two figures so close that the
+    captions say two are cut again by split_by_captions."""
+    owners = [set(lis) for lis in claimed.values()]
+    items = [(b, o) for b, o in zip(boxes, owners, strict=True)]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(items)):
+            for j in range(i + 1, len(items)):
+                (a, oa), (b, ob) = items[i], items[j]
+                dx = max(b[0] - a[2], a[0] - b[2], 0.0)
+                dy = max(b[1] - a[3], a[1] - b[3], 0.0)
+                if oa & ob and max(dx, dy) < gap_px:
+                    items[i] = (union([a, b]), oa | ob)
+                    del items[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [b for b, _ in items]
 
 
 def dedupe(boxes: list[tuple[BoxPx, float]]) -> list[tuple[BoxPx, float]]:

@@ -7,6 +7,7 @@ def test_rare_character_restored_where_the_lexicon_word_fits():
     """Regression: PP-OCR never outputs 繝; 晕繝 came out as 晕綢 / 晕绸."""
     assert correct_terms("晕綢配色使纹样层次分明")[0] == "晕繝配色使纹样层次分明"
     assert correct_terms("暈綢配色")[0] == "暈繝配色"
+    assert correct_terms("晕缆条")[0] == "晕繝条"  # seen on the scanned sample book
     text, fixes = correct_terms("唐代緝絲与团巢纹")
     assert text == "唐代緙絲与团窠纹" and ("緝絲", "緙絲") in fixes
 

@@ -196,3 +196,19 @@ def test_vertical_text_layer_reads_columns_right_to_left(tmp_path):
     assert len(caption) == 1
     desc = [b for b in pages[0].blocks if b.text == ocr_cases.VERT_DESC]
     assert len(desc) == 1
+
+
+def test_panels_of_one_figure_a_hairline_apart_stay_one_figure():
+    """Regression (real scan, a paper's 'Left: input. Middle: truth. Right: prediction' figure):
+    panels 2.6 pt apart inside one layout box came out as two figures."""
+    import numpy as np
+
+    from extract.regions import refine_figures
+
+    mask = np.zeros((400, 600), np.uint8)
+    mask[50:200, 20:200] = 1
+    mask[50:200, 206:380] = 1  # 6 px gap: a hairline between panels
+    mask[50:200, 440:590] = 1  # 60 px gap: a separate picture
+    layout = [(15.0, 45.0, 385.0, 205.0), (435.0, 45.0, 595.0, 205.0)]
+    boxes = sorted(b for b, _ in refine_figures(mask, layout, [], 72.0, 1000.0))
+    assert boxes == [(20.0, 50.0, 380.0, 200.0), (440.0, 50.0, 590.0, 200.0)]
