@@ -85,8 +85,9 @@ def outline_blocks(page: pymupdf.Page, glyph_rects: Sequence[pymupdf.Rect],
     mask = glyph_mask(glyph_rects, page.rect, zoom, arr.shape[:2])
     figs_px = [tuple((v - o) * zoom for v, o in zip(b, (page.rect.x0, page.rect.y0) * 2,
                                                       strict=True)) for b in figure_boxes]
-    glyph = float(np.median([min(r.width, r.height) if max(r.width, r.height) < 2.5 * min(
-        r.width, r.height) else max(r.width, r.height) for r in glyph_rects])) * zoom
+    # the character size: a high percentile of glyph sides (Latin letters are narrow and
+    # lowercase is short; CJK glyphs are square)
+    glyph = float(np.percentile([max(r.width, r.height) for r in glyph_rects], 75)) * zoom
     from .regions import merge_text_regions
 
     # a label and its title set two or more spaces apart are pieces of one caption line
