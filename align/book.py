@@ -24,6 +24,7 @@ from culti.records import (
     Reject,
     RejectReason,
     Stage,
+    TextKind,
     TextOrigin,
 )
 
@@ -107,7 +108,9 @@ def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha
             cap_o = f"{caption_o} ({sub.sub_label}) {sub_title}".strip()
             title = f"{title_o} {sub_title}".strip()
             label = f"{m.caption.label}({sub.sub_label})" if m.caption.label else f"({sub.sub_label})"
-        text_o = d.text
+        text_o, kind = d.text, TextKind.DESCRIPTION
+        if not text_o.strip() and title.strip():
+            text_o, kind = title, TextKind.CAPTION  # a caption and no description: still a pair
         out.append(Pair(
             figure=f,
             caption=t2s(cap_o) if simplified else cap_o,
@@ -124,7 +127,8 @@ def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha
             group_hint=group,
             caption_page=m.caption.page,
             caption_bbox_pt=m.caption.bbox,
-            text_bbox_pt=d.bbox,
+            text_bbox_pt=d.bbox if kind == TextKind.DESCRIPTION else None,
+            text_kind=kind,
         ))
     return out
 

@@ -64,6 +64,11 @@ class Stage(StrEnum):
     REVIEW = "review"
 
 
+class TextKind(StrEnum):
+    DESCRIPTION = "description"  # the figure's own description paragraph(s)
+    CAPTION = "caption"  # no description printed: `text` repeats the caption's title
+
+
 class RejectReason(StrEnum):
     # input files and pages
     FILE_MISSING = "file_missing"
@@ -192,6 +197,7 @@ class Pair:
     caption_page: int | None = None  # page of the caption (differs for facing-page plates)
     caption_bbox_pt: BBox | None = None
     text_bbox_pt: BBox | None = None  # union of the description blocks on the figure's page
+    text_kind: TextKind = TextKind.DESCRIPTION  # CAPTION when `text` falls back to the title
 
     @property
     def id(self) -> str:
