@@ -48,6 +48,12 @@ def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignme
     body_font = body_font_size(pages)
     found: dict[int, PageCaptions] = {p.page: find_captions(p, drops[p.page], body_font) for p in pages}
     result = pair_book(pages, found, config)
+    # an unlabelled "caption" no figure took is a short line of text, free for descriptions
+    loose = [c for c in result.orphan_captions if not c.labelled]
+    for c in loose:
+        pc = found[c.page]
+        found[c.page] = PageCaptions(tuple(x for x in pc.captions if x is not c), pc.subcaptions,
+                                     pc.used - set(c.block_ids))
     descriptions = describe(pages, drops, found, result.matches, body_font)
     pairs: list[Pair] = []
     for m, d in zip(result.matches, descriptions, strict=True):
@@ -58,10 +64,17 @@ def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignme
                                        caption=pair.caption, text=pair.text))
             else:
                 pairs.append(pair)
+    sizes = {p.page: p.width_pt * p.height_pt for p in pages}
     for u in result.lonely_units:
         for f in u.figures:
-            rejects.append(_reject(f, RejectReason.NO_CAPTION, "no caption on this or the facing page"))
+            if _small(f, sizes.get(f.page, 0.0), config):
+                rejects.append(_reject(f, RejectReason.TOO_SMALL,
+                                       "small image and no caption claims it (icon, ornament)"))
+            else:
+                rejects.append(_reject(f, RejectReason.NO_CAPTION, "no caption on this or the facing page"))
     for c in result.orphan_captions:
+        if not c.labelled:
+            continue
         rejects.append(Reject(stage=Stage.ALIGN, reason=RejectReason.ORPHAN_CAPTION, source=source,
                               source_sha256=sha, page=c.page, bbox_pt=c.bbox,
                               detail="caption with no figure near it or on the facing page",
@@ -69,6 +82,12 @@ def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignme
     pairs.sort(key=lambda p: (p.figure.page, p.figure.index))
     rejects.sort(key=lambda r: (r.page or 0, r.reason.value, r.item_id or "", r.bbox_pt or ()))
     return BookAlignment(book=source, domain=domain, pairs=tuple(pairs), rejects=tuple(rejects))
+
+
+def _small(f: Figure, page_area: float, config: AlignConfig) -> bool:
+    """A picture under `small_figure_area_frac` of its page: kept only when a caption claims it."""
+    x0, y0, x1, y1 = f.bbox_pt
+    return page_area > 0 and (x1 - x0) * (y1 - y0) < config.small_figure_area_frac * page_area
 
 
 def _reject(f: Figure, reason: RejectReason, detail: str, caption: str = "", text: str = "") -> Reject:
@@ -96,7 +115,8 @@ def confidence(m: Match) -> float:
 def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha: str) -> list[Pair]:
     simplified = config.to_simplified
     title_o = strip_edge_noise(clean_text(m.caption.title, to_simplified=False))
-    caption_o = f"{m.caption.printed_label} {title_o}".strip()
+    marker = f"（{m.caption.position}）" if m.caption.position else ""
+    caption_o = f"{m.caption.printed_label}{marker} {title_o}".strip()
     evidence = m.caption.evidence + m.evidence + d.evidence
     group = _group_key(m.unit, m.caption, sha)
     conf = confidence(m)

@@ -19,6 +19,7 @@ class AlignConfig:
     header_min_pages: int = 3  # a running header repeats on at least this many pages...
     header_min_share: float = 0.25  # ...and on at least this share of the book's pages
     keywords_top_k: int = 8
+    small_figure_area_frac: float = 0.01  # smaller pictures pair only when a caption claims them
     facing_pages: bool = True  # pair a captionless full-page plate with the caption opposite
 
     def __post_init__(self) -> None:

@@ -182,8 +182,26 @@ def _cut_run(blocks: list[_Body], m: Match) -> list[_Body]:
                 break
         elif b.page == m.caption.page:
             first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
+            if _set_apart(b.block, m):
+                break  # body prose after a figure that has no description of its own
         out.append(b)
     return out
+
+
+FIRST_GAP_LINES = 1.6
+FIRST_GAP_MIN_PT = 16.0
+
+
+def _set_apart(b: TextBlock, m: Match) -> bool:
+    """Given the first block under a figure unit, return whether a paragraph gap wider than a
+    description's parts it from the caption or figure right above it (body text, not description)."""
+    bb = b.bbox_pt
+    boxes = [m.caption.bbox] + ([m.unit.bbox] if m.unit.page == m.caption.page else [])
+    above = [a for a in boxes if h_overlap(a, bb) > 0 and a[3] <= bb[1] + TOL_PT]
+    if not above:
+        return False
+    gap = bb[1] - max(a[3] for a in above)
+    return gap > max(FIRST_GAP_LINES * _line_height(b), FIRST_GAP_MIN_PT)
 
 
 def _before_citation(text: str, started: bool) -> str | None:

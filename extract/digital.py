@@ -152,6 +152,8 @@ def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
     if area_frac >= config.background_area_frac and not scan_like:
         return RejectReason.BACKGROUND, f"covers the page behind the text ({size})"
     small = min(w, h) < config.min_figure_side_pt or area_frac < config.min_figure_area_frac
+    if small and not in_band and cand.kind != "vector" and min(w, h) >= config.min_figure_side_pt:
+        return None, ""  # small but no icon: a figure if align finds its caption, else too_small
     if small:
         reason = RejectReason.ORNAMENT if in_band or cand.kind == "vector" else RejectReason.TOO_SMALL
         return reason, f"{'in header/footer band, ' if in_band else ''}{size}"
