@@ -1,0 +1,136 @@
+"""Issue 11: captions as an editor finds them on real layouts, one generated page per case.
+
+Each test builds the real-layouts book (culti.sample.real_layouts), runs extract and align on it
+and checks the pairs of its case against the book's truth.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from align import AlignConfig, align_book
+from align.geometry import iou
+from culti.records import RejectReason, TextKind
+from culti.sample.real_layouts import real_layouts_book, write_real_layouts
+from extract import ExtractConfig, extract_book, open_book
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real-layouts")
+    path, truth = write_real_layouts(out, seed=0)
+    pages = list(extract_book(open_book(path), ExtractConfig(workers=1, progress=False)))
+    return truth, pages, align_book(pages, AlignConfig())
+
+
+def _case(book, case):
+    truth, _, alignment = book
+    out = []
+    for t in (t for t in truth["figures"] if t["case"] == case):
+        found = [p for p in alignment.pairs
+                 if p.figure.page == t["page"] and iou(p.figure.bbox_pt, tuple(t["bbox"])) >= 0.8]
+        assert len(found) == 1, (case, t["key"], t["title"], [
+            (r.reason.value, r.detail) for r in alignment.rejects
+            if r.page == t["page"] and r.bbox_pt and iou(r.bbox_pt, tuple(t["bbox"])) >= 0.5])
+        out.append((t, found[0]))
+    assert out, case
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    return a.replace(" ", "") == b.replace(" ", "")
+
+
+def test_unlabelled_captions_pair_by_geometry_and_type(book):
+    for t, pair in _case(book, "unlabelled"):
+        assert pair.label == "" and _same(pair.title, t["title"]), (t, pair.title)
+        assert "unlabelled" in pair.evidence
+    below, above = _case(book, "unlabelled")
+    assert below[1].text_kind == TextKind.DESCRIPTION and below[1].text == below[0]["description"]
+    assert above[1].text_kind == TextKind.CAPTION  # the body prose under it is no description
+
+
+def test_plate_grid_each_thumbnail_gets_its_own_caption(book):
+    pairs = _case(book, "plate-grid")
+    assert len(pairs) == 9
+    for t, pair in pairs:
+        assert _same(pair.title, t["title"]), (t["title"], pair.title)  # both lines, not a neighbour's
+        assert pair.caption_bbox_pt is not None and iou(pair.caption_bbox_pt, tuple(t["caption_bbox"])) > 0.6
+    assert len({p.title for _, p in pairs}) == 9
+
+
+def test_small_figures_beside_their_captions_are_kept(book):
+    pairs = _case(book, "small-figures")
+    assert [p.label for _, p in pairs] == ["图3", "图4", "图5"]
+    assert all(_same(p.title, t["title"]) for t, p in pairs)
+    truth, pages, alignment = book
+    page = pairs[0][0]["page"]
+    orphans = [r for r in alignment.rejects if r.page == page and r.reason == RejectReason.ORPHAN_CAPTION]
+    assert not orphans
+
+
+def test_icons_and_logos_stay_below_the_floor(book):
+    truth, pages, alignment = book
+    for nf in truth["not_figures"]:
+        assert not [p for p in alignment.pairs if p.figure.page == nf["page"]
+                    and iou(p.figure.bbox_pt, tuple(nf["bbox"])) > 0.3], nf
+        rejects = [r for r in alignment.rejects if r.page == nf["page"] and r.bbox_pt
+                   and iou(r.bbox_pt, tuple(nf["bbox"])) > 0.8]
+        assert rejects and rejects[0].reason in (RejectReason.TOO_SMALL, RejectReason.REPEATED,
+                                                 RejectReason.ORNAMENT), nf
+
+
+def test_two_images_one_caption_are_one_figure(book):
+    pairs = _case(book, "one-caption")
+    assert len(pairs) == 2
+    (t1, p1), (t2, p2) = pairs
+    assert p1.label == p2.label == "图5" and p1.title == p2.title
+    assert p1.group_hint is not None and p1.group_hint == p2.group_hint
+    assert "one-caption" in p1.evidence
+
+
+def test_multi_line_caption_keeps_its_second_line(book):
+    ((t, pair),) = _case(book, "multi-line")
+    assert pair.label == "图1" and _same(pair.title, t["title"]), pair.title
+    assert pair.text == t["description"]  # the second caption line is not the description's start
+    _, _, alignment = book
+    assert not [r for r in alignment.rejects if r.page == t["page"]
+                and r.reason == RejectReason.ORPHAN_CAPTION]
+
+
+def test_positional_captions_pair_by_marker(book):
+    pairs = _case(book, "positional")
+    assert [p.label for _, p in pairs] == ["图1", "图2", "图3", "图4"]
+    for t, pair in pairs:
+        assert _same(pair.title, t["title"]), (t["title"], pair.title)
+        assert any(e.startswith("position:") for e in pair.evidence)
+    assert pairs[0][1].caption.startswith("图1（左）")
+
+
+def test_caption_without_description_is_a_pair(book):
+    pairs = _case(book, "caption-only")
+    for t, pair in pairs:
+        assert pair.text_kind == TextKind.CAPTION and pair.text == pair.title == t["title"]
+        assert pair.text_bbox_pt is None
+
+
+def test_description_ends_where_its_paragraph_ends(book):
+    truth, _, alignment = book
+    by_key = {t["key"]: t for t in truth["figures"]}
+    for case in ("unlabelled", "small-figures", "multi-line", "positional", "caption-only"):
+        for t, pair in _case(book, case):
+            if pair.text_kind == TextKind.DESCRIPTION:
+                assert pair.text == by_key[t["key"]]["description"], (case, pair.text)
+            else:
+                assert by_key[t["key"]]["description"] == "", (case, t["key"])
+
+
+def test_real_layouts_book_is_deterministic(tmp_path):
+    a, truth_a = write_real_layouts(tmp_path / "a", seed=3)
+    b, truth_b = write_real_layouts(tmp_path / "b", seed=3)
+    assert a.read_bytes() == b.read_bytes() and truth_a == truth_b
+    _, truth = real_layouts_book(seed=3)
+    cases = {f["case"] for f in truth["figures"]}
+    assert cases == {"unlabelled", "plate-grid", "small-figures", "one-caption", "multi-line",
+                     "positional", "caption-only"}
+    assert all(f["label"] == "" for f in truth["figures"] if f["case"] in ("unlabelled", "plate-grid"))
