@@ -1,0 +1,148 @@
+"""Does confidence mean something? Confidence bins of a dataset's rows against labelled truth.
+
+    python benchmarks/bench_calibration.py DATASET_DIR --truth truth.json [--markdown]
+
+Every row of the three splits, and every `low_confidence` reject, is matched to the truth figures
+of its file and page (IoU >= 0.5, optimal assignment). A row is **right** when it matches a truth
+figure and carries that figure's caption (same label; for a caption with no label, the same
+title, whitespace and bracket width ignored). A row on a truth `neutral` box is left out; a row on
+nothing, on a `not_figures` box (logo, watermark, icon) or with another figure's caption is
+**wrong**. Prints, per confidence bin, rows and the share right; and the row-level precision and
+recall of captioned figures at IoU 0.5 and 0.8 for the kept rows. Works on truth.json version 1
+(sample books) and version 2 (the real corpus).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from culti.evaluate import match_boxes, normalize  # noqa: E402
+from extract.evaluate import box_iou  # noqa: E402
+
+BINS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.65), (0.65, 0.8), (0.8, 0.9), (0.9, 1.01))
+SPLITS = ("train", "validation", "test")
+
+
+def load_rows(data_dir: Path) -> list[dict]:
+    """Given a dataset folder, return its rows (kept: True) and low-confidence rejects (kept: False)."""
+    cols = ["id", "source", "page", "bbox", "label", "title", "caption", "confidence", "text",
+            "text_kind"]
+    rows = []
+    for split in SPLITS:
+        path = data_dir / f"{split}.parquet"
+        if path.is_file():
+            table = pq.read_table(path)
+            have = [c for c in cols if c in table.column_names]
+            rows += [{**r, "kept": True} for r in table.select(have).to_pylist()]
+    rej = data_dir / "rejects.parquet"
+    if rej.is_file():
+        table = pq.read_table(rej, columns=["id", "reason", "source", "page", "bbox", "caption", "detail"])
+        for r in table.to_pylist():
+            if r["reason"] == "low_confidence" and r["bbox"] is not None:
+                conf = float(r["detail"].split()[1]) if r["detail"].startswith("confidence") else 0.0
+                rows.append({**r, "label": "", "title": "", "confidence": conf, "kept": False})
+    return rows
+
+
+def _caption_ok(row: dict, fig: dict) -> bool:
+    label = normalize(fig.get("label") or "")
+    if label:
+        return normalize(row.get("label") or "").split("(")[0] == label.split("(")[0]
+    want = normalize(fig.get("title") or fig.get("caption") or "")
+    got = normalize(row.get("title") or row.get("caption") or "")
+    return bool(want) and (got == want or want in normalize(row.get("caption") or ""))
+
+
+def judge(rows: list[dict], truth: dict) -> list[dict]:
+    """Given rows and the truth, return each row with `verdict`: right, wrong or neutral, and
+    `iou` with its matched truth figure."""
+    books = {b["file"]: b for b in truth["books"]}
+    by_page: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["source"] in books:
+            by_page[r["source"], r["page"]].append(r)
+    out = []
+    for (source, page), items in by_page.items():
+        book = books[source]
+        figs = [f for f in book["figures"] if f["page"] == page]
+        neutral = [n["bbox"] for n in book.get("neutral", []) if n["page"] == page]
+        matched = {j: i for i, j, _ in match_boxes([f["bbox"] for f in figs], [r["bbox"] for r in items])}
+        for j, r in enumerate(items):
+            if j in matched:
+                fig = figs[matched[j]]
+                ok = _caption_ok(r, fig)
+                out.append({**r, "verdict": "right" if ok else "wrong", "truth_key": fig["key"],
+                            "iou": box_iou(fig["bbox"], r["bbox"])})
+            elif any(box_iou(n, r["bbox"]) >= 0.5 for n in neutral):
+                out.append({**r, "verdict": "neutral", "truth_key": None, "iou": 0.0})
+            else:
+                out.append({**r, "verdict": "wrong", "truth_key": None, "iou": 0.0})
+    return out
+
+
+def calibration(judged: list[dict]) -> list[dict]:
+    """Given judged rows, return per confidence bin: rows, right, share right."""
+    table = []
+    for lo, hi in BINS:
+        inside = [r for r in judged if r["verdict"] != "neutral" and lo <= r["confidence"] < hi]
+        right = sum(r["verdict"] == "right" for r in inside)
+        table.append({"bin": f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}", "rows": len(inside),
+                      "right": right, "share_right": round(right / len(inside), 3) if inside else None})
+    return table
+
+
+def figure_scores(judged: list[dict], truth: dict, files: set[str]) -> dict:
+    """Captioned-figure precision/recall of the kept rows at IoU 0.5 and 0.8."""
+    kept = [r for r in judged if r["kept"] and r["verdict"] != "neutral"]
+    n_truth = sum(1 for b in truth["books"] if b["file"] in files for f in b["figures"]
+                  if f.get("caption") or f.get("title") or f.get("label"))
+    out = {"truth_figures": n_truth, "rows": len(kept)}
+    for t in (0.5, 0.8):
+        right = {r["truth_key"] for r in kept if r["verdict"] == "right" and r["iou"] >= t}
+        good_rows = sum(1 for r in kept if r["verdict"] == "right" and r["iou"] >= t)
+        out[f"recall@{t}"] = round(len(right) / n_truth, 3) if n_truth else None
+        out[f"precision@{t}"] = round(good_rows / len(kept), 3) if kept else None
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", type=Path)
+    ap.add_argument("--truth", type=Path, required=True)
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    ap.add_argument("--wrong", action="store_true", help="list the wrong rows")
+    args = ap.parse_args(argv)
+    truth = json.loads(args.truth.read_text(encoding="utf-8"))
+    rows = load_rows(args.data)
+    judged = judge(rows, truth)
+    files = {r["source"] for r in rows} & {b["file"] for b in truth["books"]}
+    table = calibration(judged)
+    scores = figure_scores(judged, truth, files)
+    if args.markdown:
+        print("| confidence | rows | right | share right |\n|---|---:|---:|---:|")
+        for t in table:
+            print(f"| {t['bin']} | {t['rows']} | {t['right']} | {t['share_right']} |")
+        print()
+        print("| " + " | ".join(scores) + " |\n|" + "---|" * len(scores))
+        print("| " + " | ".join(str(v) for v in scores.values()) + " |")
+    else:
+        print(json.dumps({"calibration": table, "figures": scores}, ensure_ascii=False, indent=1))
+    if args.wrong:
+        for r in sorted(judged, key=lambda r: (r["source"], r["page"])):
+            if r["verdict"] == "wrong":
+                print(f"WRONG {r['source']} p{r['page']} conf={r['confidence']:.2f} kept={r['kept']} "
+                      f"label={r.get('label')!r} title={r.get('title', '')[:40]!r} truth={r['truth_key']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
