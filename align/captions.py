@@ -7,11 +7,19 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from align.clean import has_cjk
 from align.geometry import h_overlap, union, v_overlap
-from align.labels import CaptionParse, SubCaption, parse_caption, parse_subcaption
+from align.labels import (
+    MAX_CAPTION_CHARS,
+    CaptionParse,
+    SubCaption,
+    parse_caption,
+    parse_subcaption,
+)
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 60
+NEAR_CAPTION_CHARS = 400  # a labelled block next to a figure: its caption may be a paragraph
 # sub-captions OCR joined on one row with a space: "甲全貌 乙局部", "(a) 正面 (b) 背面"
 _SUB_SPLIT = re.compile(r"\s+(?=[(（]?[a-h甲乙丙丁戊己庚辛][)）]?(?:\s|[^\sA-Za-z]|$))")
 
@@ -125,7 +133,8 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                 captions.append(_caption(page.page, i, (i,), bbox, parsed, parsed.title, {b.origin},
                                          ["label-regex", "split-block"] + _typography(b, body_font)))
             continue
-        parsed = parse_caption(b.text)
+        near = b.kind == BlockKind.CAPTION or _near_figure(b.bbox_pt, page, 36.0)
+        parsed = parse_caption(b.text, max_chars=NEAR_CAPTION_CHARS if near else MAX_CAPTION_CHARS)
         if parsed is not None:
             ids, bbox, title = [i], b.bbox_pt, parsed.title
             origins = {b.origin}
@@ -169,8 +178,10 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
 
 def _title_tail(rest: str) -> bool:
     """Lines after a caption line in one text-layer block that still belong to its title: short,
-    no sentence inside (a description would say something)."""
+    no sentence inside (a Chinese description would say something); a Latin caption runs on."""
     rest = rest.strip()
+    if rest and not has_cjk(rest):
+        return len(rest) <= 2 * NEAR_CAPTION_CHARS
     return 0 < len(rest) <= 40 and rest.count("\n") <= 1 and "。" not in rest[:-1] and not rest.endswith("。")
 
 

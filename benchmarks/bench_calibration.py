@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from align.labels import normalize_label  # noqa: E402
 from culti.evaluate import match_boxes, normalize  # noqa: E402
 from extract.evaluate import box_iou  # noqa: E402
 
@@ -54,9 +55,10 @@ def load_rows(data_dir: Path) -> list[dict]:
 
 
 def _caption_ok(row: dict, fig: dict) -> bool:
-    label = normalize(fig.get("label") or "")
-    if label:
-        return normalize(row.get("label") or "").split("(")[0] == label.split("(")[0]
+    label = normalize_label(fig.get("label") or "")
+    if label:  # Figure 1-1, Fig. 1 and 图1-1 are one label
+        got = normalize_label(row.get("label") or "") or normalize_label(row.get("caption") or "")
+        return got.split("(")[0] == label.split("(")[0]
     want = normalize(fig.get("title") or fig.get("caption") or "")
     got = normalize(row.get("title") or row.get("caption") or "")
     return bool(want) and (got == want or want in normalize(row.get("caption") or ""))
