@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from align.blocks import split_page
@@ -14,6 +15,7 @@ from align.describe import Description, describe
 from align.domain import detect_domain
 from align.headers import is_running, learn_running
 from align.labels import parse_caption
+from align.merge import merge_figures
 from align.pairing import Match, Unit, pair_book
 from culti.records import (
     BookAlignment,
@@ -54,9 +56,16 @@ def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignme
         pc = found[c.page]
         found[c.page] = PageCaptions(tuple(x for x in pc.captions if x is not c), pc.subcaptions,
                                      pc.used - set(c.block_ids))
-    descriptions = describe(pages, drops, found, result.matches, body_font)
+    descriptions = describe(pages, drops, found, result.matches, body_font, config.body_references)
     pairs: list[Pair] = []
     for m, d in zip(result.matches, descriptions, strict=True):
+        if "one-caption" in m.evidence and len(m.unit.figures) > 1 and not m.unit.composite:
+            merged = merge_figures(m.unit.figures)
+            for f in m.unit.figures:
+                if f.index != merged.index:
+                    rejects.append(_reject(f, RejectReason.MERGED,
+                                           f"one figure with {merged.id}: pieces under one caption"))
+            m = replace(m, unit=Unit(m.unit.page, (merged,), (None,), merged.bbox_pt))
         for pair in _pairs_of(m, d, domain, config, sha):
             if pair.confidence < config.min_confidence:
                 rejects.append(_reject(pair.figure, RejectReason.LOW_CONFIDENCE,

@@ -162,7 +162,10 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
             subs += [SubCaptionBlock(page.page, i, bbox, sc.sub_label, sc.title)
                      for sc, bbox in sub_pieces]
             continue
+    labelled_page = any(c.labelled for c in captions)
     for i, b in enumerate(blocks):  # unlabelled captions: after the labelled ones took their lines
+        if labelled_page:
+            break  # a page that labels its captions labels them all: short lines are labels inside figures
         if i in drop or i in used:
             continue
         ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)

@@ -20,7 +20,10 @@ class AlignConfig:
     header_min_share: float = 0.25  # ...and on at least this share of the book's pages
     keywords_top_k: int = 8
     small_figure_area_frac: float = 0.01  # smaller pictures pair only when a caption claims them
-    facing_pages: bool = True  # pair a captionless full-page plate with the caption opposite
+    facing_pages: bool = True
+    # a figure with no description takes the body sentences that cite it (如图3-2所示...) as its
+    # text; off by default: that is running prose, and `text` falls back to the caption's title
+    body_references: bool = False  # pair a captionless full-page plate with the caption opposite
 
     def __post_init__(self) -> None:
         if self.domain not in DOMAINS:

@@ -91,7 +91,7 @@ def _continues(b: TextBlock, owned: Sequence[tuple[int, TextBlock]]) -> int | No
 
 def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
              found: dict[int, PageCaptions], matches: Sequence[Match],
-             body_font: float | None) -> list[Description]:
+             body_font: float | None, body_references: bool = False) -> list[Description]:
     """Given pages, running-block positions, captions and matches, return one description each."""
     owned: dict[int, list[_Body]] = {k: [] for k in range(len(matches))}
     leading: dict[int, list[_Body]] = {}
@@ -138,7 +138,7 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
         rest = rest if cut is None else cut  # the caption's region ran on into other prose
         texts = [clean_text(rest, to_simplified=False)] if rest else []
         texts += [clean_text(b.block.text, to_simplified=False) for b in blocks]
-        if not blocks and not m.caption.rest and m.caption.labelled:
+        if body_references and not blocks and not m.caption.rest and m.caption.labelled:
             refs = _from_references(m, bodies, matches)
             if refs:
                 texts, blocks, evidence = [refs[0]], [refs[1]], ("ref-in-body",)

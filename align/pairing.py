@@ -295,39 +295,52 @@ def _join_neighbours(matches: list[Match], lonely: list[Unit], config: AlignConf
     """An uncaptioned image stacked on (or set beside) a captioned one, edge to edge, with the
     caption under (or beside) both: the two images are one figure under one caption."""
     out = list(matches)
-    still = []
-    for u in lonely:
-        best = None
-        for k, m in enumerate(out):
-            if m.unit.page != u.page or m.caption.page != u.page or m.relation not in (
-                    "below", "above", "left", "right"):
+    still = list(lonely)
+    changed = True
+    while changed:  # a chain of pieces joins one by one, nearest first
+        changed = False
+        for u in list(still):
+            k = _join_target(u, out, config)
+            if k is None:
                 continue
-            a, b = u.bbox, m.unit.bbox
-            stacked = h_overlap(a, b) > 0.5 * min(width(a), width(b)) and \
-                max(a[1], b[1]) - min(a[3], b[3]) <= JOIN_GAP_PT
-            level = v_overlap(a, b) > 0.5 * min(height(a), height(b)) and \
-                max(a[0], b[0]) - min(a[2], b[2]) <= JOIN_GAP_PT
-            if not (stacked or level):
-                continue
-            merged = union(a, b)
-            if box_gap(merged, m.caption.bbox) > box_gap(b, m.caption.bbox) + 1:
-                continue  # the image lies on the caption's side: the caption sits between them
-            cost, rel = geometry_cost(merged, m.caption.bbox, config.max_caption_gap_pt)
-            if cost > m.cost + 0.15 + 0.25 * (not m.caption.labelled):
-                continue
-            if best is None or cost < best[0]:
-                best = (cost, k)
-        if best is None:
-            still.append(u)
-            continue
-        m = out[best[1]]
-        figs = sorted(m.unit.figures + u.figures, key=lambda f: f.index)
-        subs_of = {f.index: s for f, s in zip(m.unit.figures + u.figures,
-                                              m.unit.subcaptions + u.subcaptions, strict=True)}
-        unit = Unit(u.page, tuple(figs), tuple(subs_of[f.index] for f in figs),
-                    union(m.unit.bbox, u.bbox))
-        out[best[1]] = Match(unit, m.caption, m.cost + 0.05, m.relation, m.evidence + ("one-caption",))
+            out[k] = _joined(out[k], u)
+            still.remove(u)
+            changed = True
     return out, still
+
+
+def _joined(m: Match, u: Unit) -> Match:
+    figs = sorted(m.unit.figures + u.figures, key=lambda f: f.index)
+    subs_of = {f.index: s for f, s in zip(m.unit.figures + u.figures,
+                                          m.unit.subcaptions + u.subcaptions, strict=True)}
+    unit = Unit(u.page, tuple(figs), tuple(subs_of[f.index] for f in figs), union(m.unit.bbox, u.bbox))
+    if "one-caption" in m.evidence:
+        return Match(unit, m.caption, m.cost, m.relation, m.evidence)
+    return Match(unit, m.caption, m.cost + 0.05, m.relation, m.evidence + ("one-caption",))
+
+
+def _join_target(u: Unit, out: list[Match], config: AlignConfig) -> int | None:
+    best = None
+    for k, m in enumerate(out):
+        if m.unit.page != u.page or m.caption.page != u.page or m.relation not in (
+                "below", "above", "left", "right"):
+            continue
+        a, b = u.bbox, m.unit.bbox
+        stacked = h_overlap(a, b) > 0.5 * min(width(a), width(b)) and \
+            max(a[1], b[1]) - min(a[3], b[3]) <= JOIN_GAP_PT
+        level = v_overlap(a, b) > 0.5 * min(height(a), height(b)) and \
+            max(a[0], b[0]) - min(a[2], b[2]) <= JOIN_GAP_PT
+        if not (stacked or level):
+            continue
+        merged = union(a, b)
+        if h_overlap(merged, m.caption.bbox) * v_overlap(merged, m.caption.bbox) > 0:
+            continue  # the caption sits between them: it names one of the two
+        cost, rel = geometry_cost(merged, m.caption.bbox, config.max_caption_gap_pt)
+        if cost > m.cost + 0.15 + 0.25 * (not m.caption.labelled):
+            continue
+        if best is None or cost < best[0]:
+            best = (cost, k)
+    return None if best is None else best[1]
 
 
 def _far_on_page(lonely: list[Unit], orphans: list[Caption], pages: dict[int, PageExtract],

@@ -87,6 +87,7 @@ class RejectReason(StrEnum):
     NO_CAPTION = "no_caption"  # figure with no caption
     ORPHAN_CAPTION = "orphan_caption"  # caption with no figure
     NO_DESCRIPTION = "no_description"
+    MERGED = "merged"  # a piece of a figure printed as several images: its pixels are in the row
     LOW_CONFIDENCE = "low_confidence"
     # dataset
     DUPLICATE_IMAGE = "duplicate_image"  # same pixels

@@ -72,6 +72,8 @@ def test_body_reference_used_when_nothing_follows_the_caption():
         cap(1, "图3-2 联珠猪头纹锦", (230, 766, 365, 780)),
     ])
     pair = align_book([p], CFG).pairs[0]
+    assert pair.text == "联珠猪头纹锦" and pair.text_kind.value == "caption"  # the default
+    pair = align_book([p], AlignConfig(body_references=True)).pairs[0]
     assert pair.text == "如图3-2所示，团窠外环为联珠，内饰猪头。"
     assert "ref-in-body" in pair.evidence
 

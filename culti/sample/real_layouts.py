@@ -11,7 +11,7 @@ web printouts):
 | 1 | unlabelled | pictures captioned by a short centred line in small type, no 图N: under one, over another |
 | 2 | plate-grid | 3 x 3 thumbnails, each with an unlabelled caption wrapping to two lines under it |
 | 3 | small-figures | three 63 x 63 pt pictures with 图3 / 图4 / 图5 under them, and a 20 pt icon |
-| 4 | one-caption | two small pictures stacked above one caption 图5: one composite figure |
+| 4 | one-caption | two small pictures stacked above one caption 图5: one figure (its box covers both) |
 | 5 | multi-line | a caption whose title wraps onto a second centred line, then its description |
 | 6 | positional | 图1（左）… 图2（右）… on one line under a row of two; 上/下 under a stack of two |
 | 7 | caption-only | labelled captions and no description, then a heading and body prose |
@@ -108,10 +108,11 @@ class _Book:
 
     def figure(self, p: PagePlan, rect: BBox, pic: Picture, case: str, *, label: str, title: str,
                caption: str, caption_bbox: BBox, position: str, description: str = "",
-               description_bbox: BBox | None = None, composite: str | None = None) -> str:
+               description_bbox: BBox | None = None, composite: str | None = None,
+               places: list[tuple[BBox, Picture]] | None = None) -> str:
         key = f"{BOOK_ID}-{len(self.figures) + 1:03d}"
-        spec = FigureSpec(key, pic, label, title, caption, description)
-        p.items.append(Place(rect, spec))
+        for k, (r, pc) in enumerate(places or [(rect, pic)]):  # places: one figure, several images
+            p.items.append(Place(r, FigureSpec(f"{key}-{k}", pc, label, title, caption, description)))
         self.figures.append({
             "key": key, "case": case, "page": p.number, "bbox": _r(rect), "label": label,
             "title": title, "caption": caption, "caption_page": p.number,
@@ -191,12 +192,10 @@ def _one_caption(b: _Book) -> None:
     caption = f"图5  {title}正反面"
     cap = b.lines(p, [caption], r2[3] + 7, CAP, centre=297.5)
     dbox, _ = b.paragraph(p, desc, cap[3] + 10, DESC_SIZE)
-    first = b.figure(p, r1, pic1, "one-caption", label="图5", title=f"{title}正反面", caption=caption,
-                     caption_bbox=cap, position="below", description=desc, description_bbox=dbox)
-    b.figures[-1]["composite"] = first
-    b.figure(p, r2, pic2, "one-caption", label="图5", title=f"{title}正反面", caption=caption,
-             caption_bbox=cap, position="below", description=desc, description_bbox=dbox,
-             composite=first)
+    # one figure in truth: its box covers both pictures (align merges them into one crop)
+    b.figure(p, _union([r1, r2]), pic1, "one-caption", label="图5", title=f"{title}正反面",
+             caption=caption, caption_bbox=cap, position="below", description=desc,
+             description_bbox=dbox, places=[(r1, pic1), (r2, pic2)])
 
 
 def _multi_line(b: _Book) -> None:
