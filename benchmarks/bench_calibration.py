@@ -33,8 +33,38 @@ BINS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.65), (0.65, 0.8), (0.8, 0.9), (0.9, 1.01
 SPLITS = ("train", "validation", "test")
 
 
+def align_rows(data_dir: Path) -> list[dict] | None:
+    """Given a dataset folder, return align's own pairs (kept: True) and low-confidence rejects
+    (kept: False) from its work folder, before dedupe drops near-duplicate pictures; None when
+    the work folder is gone."""
+    import pickle
+
+    paths = sorted((data_dir / "work" / "books").glob("*/alignment.pkl"))
+    if not paths:
+        return None
+    rows = []
+    for path in paths:
+        with open(path, "rb") as fh:
+            al = pickle.load(fh)
+        for p in al.pairs:
+            rows.append({"id": p.id, "source": p.figure.source, "page": p.figure.page,
+                         "bbox": list(p.figure.bbox_pt), "label": p.label, "title": p.title,
+                         "caption": p.caption, "confidence": p.confidence, "text": p.text,
+                         "text_kind": p.text_kind.value, "kept": True})
+        for r in al.rejects:
+            if r.reason.value == "low_confidence" and r.bbox_pt is not None:
+                rows.append({"id": r.item_id, "source": r.source, "page": r.page, "bbox": list(r.bbox_pt),
+                             "label": "", "title": "", "caption": r.caption,
+                             "confidence": float(r.detail.split()[1]), "kept": False})
+    return rows
+
+
 def load_rows(data_dir: Path) -> list[dict]:
-    """Given a dataset folder, return its rows (kept: True) and low-confidence rejects (kept: False)."""
+    """Given a dataset folder, return align's pairs when its work folder is there, else the rows
+    of the splits (kept: True) and low-confidence rejects (kept: False)."""
+    rows = align_rows(data_dir)
+    if rows is not None:
+        return rows
     cols = ["id", "source", "page", "bbox", "label", "title", "caption", "confidence", "text",
             "text_kind"]
     rows = []
@@ -121,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("data", type=Path)
     ap.add_argument("--truth", type=Path, required=True)
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    ap.add_argument("--wrong", action="store_true", help="list the wrong rows")
+    ap.add_argument("--wrong", action="store_true", help="list the wrong rows and missed figures")
     args = ap.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     rows = load_rows(args.data)
@@ -143,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
             if r["verdict"] == "wrong":
                 print(f"WRONG {r['source']} p{r['page']} conf={r['confidence']:.2f} kept={r['kept']} "
                       f"label={r.get('label')!r} title={r.get('title', '')[:40]!r} truth={r['truth_key']}")
+        got = {r["truth_key"] for r in judged if r["kept"] and r["verdict"] == "right"}
+        for b in truth["books"]:
+            for f in b["figures"]:
+                if b["file"] in files and f["key"] not in got:
+                    print(f"MISSED {b['file']} p{f['page']} {f['label']!r} {f['title'][:40]!r}")
     return 0
 
 
