@@ -258,8 +258,10 @@ def _row_groups(lonely: list[Unit], orphans: list[Caption], config: AlignConfig
     out: list[Match] = []
     still = list(lonely)
     caps = list(orphans)
-    for page in sorted({u.page for u in lonely}):
-        row = sorted((u for u in still if u.page == page), key=lambda u: u.bbox[0])
+    rows = [row for page in sorted({u.page for u in lonely})
+            for row in _rows([u for u in lonely if u.page == page])]
+    for row in rows:
+        page = row[0].page
         if len(row) < 2:
             continue
         first, last = row[0].bbox, row[-1].bbox
@@ -280,7 +282,7 @@ def _row_groups(lonely: list[Unit], orphans: list[Caption], config: AlignConfig
         if best is None:
             continue
         cost, rel, c = best
-        ev = (rel, f"assignment-cost={cost + 0.1:.2f}", "row-group")
+        ev = (rel, f"assignment-cost={cost + 0.1:.2f}", "row-group", "one-caption")
         out.append(Match(unit, c, cost + 0.1, rel, ev))
         caps.remove(c)
         still = [u for u in still if u not in row]
@@ -288,6 +290,21 @@ def _row_groups(lonely: list[Unit], orphans: list[Caption], config: AlignConfig
 
 
 JOIN_GAP_PT = 24.0
+
+
+def _rows(units: list[Unit]) -> list[list[Unit]]:
+    """Given units of one page, return them grouped in rows (level with each other), each left
+    to right."""
+    rows: list[list[Unit]] = []
+    for u in sorted(units, key=lambda u: (u.bbox[1], u.bbox[0])):
+        for row in rows:
+            box = union_all(v.bbox for v in row)
+            if v_overlap(box, u.bbox) > 0.5 * min(height(box), height(u.bbox)):
+                row.append(u)
+                break
+        else:
+            rows.append([u])
+    return [sorted(r, key=lambda u: u.bbox[0]) for r in rows]
 
 
 def _join_neighbours(matches: list[Match], lonely: list[Unit], config: AlignConfig

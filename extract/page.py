@@ -57,7 +57,7 @@ def text_blocks(page: pymupdf.Page, textdict: dict, config: ExtractConfig, plumb
                 ) -> tuple[list[TextBlock], str]:
     """Given a digital page, return its text blocks and which reading gave them: PyMuPDF, else
     pdfplumber where PyMuPDF's text is broken, else "" when neither has usable text."""
-    lines = split_side_by_side(pymupdf_lines(textdict))
+    lines = split_gaps(split_side_by_side(pymupdf_lines(textdict)))
     real, bad = text_quality("".join(ln["text"] for ln in lines))
     page_no = page.number + 1
     if lines and bad <= MAX_BAD_FRAC:
@@ -90,6 +90,27 @@ def split_side_by_side(lines: list[dict]) -> list[dict]:
         for rank, col in enumerate(ordered):
             for i in col:
                 out[i]["block"] = block * 1000 + rank
+    return out
+
+
+def split_gaps(lines: list[dict], factor: float = 1.5) -> list[dict]:
+    """Given text lines grouped in blocks, return them with a block cut where a line starts more
+    than `factor` line heights under the one before it: MuPDF now and then puts a page number
+    and a caption far below it into one block."""
+    groups: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(ln["block"], []).append(i)
+    out = [dict(ln) for ln in lines]
+    for block, idx in groups.items():
+        order = sorted(idx, key=lambda i: lines[i]["bbox"][1])
+        part = 0
+        for prev, cur in zip(order, order[1:], strict=False):
+            a, b = lines[prev]["bbox"], lines[cur]["bbox"]
+            h = max(a[3] - a[1], b[3] - b[1], 1.0)
+            if b[1] - a[3] > factor * h:
+                part += 1
+            if part:
+                out[cur]["block"] = block * 100 + part + 10**7
     return out
 
 
