@@ -11,6 +11,7 @@ from align.clean import has_cjk
 from align.geometry import h_overlap, union, v_overlap
 from align.labels import (
     MAX_CAPTION_CHARS,
+    NEAR_CAPTION_CHARS,
     CaptionParse,
     SubCaption,
     parse_caption,
@@ -19,7 +20,6 @@ from align.labels import (
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 60
-NEAR_CAPTION_CHARS = 400  # a labelled block next to a figure: its caption may be a paragraph
 # sub-captions OCR joined on one row with a space: "甲全貌 乙局部", "(a) 正面 (b) 背面"
 _SUB_SPLIT = re.compile(r"\s+(?=[(（]?[a-h甲乙丙丁戊己庚辛][)）]?(?:\s|[^\sA-Za-z]|$))")
 

@@ -30,6 +30,7 @@ _LOOSE_SUB_RE = re.compile(r"^(?P<sub>)(?P<subcn>[甲乙丙丁戊己庚辛])\s*(
 _REF_FOLLOW = ("所示", "中", "为", "是", "可见", "的", "和", "与", "及", "、", "，", ",", "。", "即", "左", "右", "上", "下")
 _CAPTION_SEPS = " \t:：.．、,，-—_|"
 MAX_CAPTION_CHARS = 80
+NEAR_CAPTION_CHARS = 400  # a labelled block next to a figure: its caption may be a paragraph
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,8 @@ def geometry_cost(fig: BBox, cap: BBox, max_gap: float) -> tuple[float, str]:
         return dist + 0.8 * misalign + 0.2 * min(centre, 1.0) + (0.05 if rel == "above" else 0.0), rel
     if rel in ("left", "right"):
         misalign = 1.0 - v_overlap(fig, cap) / height(cap)
-        return dist + 0.8 * misalign + 0.15, rel
+        wide = 0.25 if width(cap) > width(fig) else 0.0  # a paragraph in the next column, not a side caption
+        return dist + 0.8 * misalign + 0.15 + wide, rel
     return 0.5, rel  # caption printed over the plate (scan crop took it in)
 
 
