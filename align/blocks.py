@@ -14,6 +14,13 @@ def _caption_line(line: str) -> bool:
     return parsed is not None and len(line.strip()) <= 40
 
 
+def _line_ended(prev: str, longest: int) -> bool:
+    """The line before ends its own text (a sentence, or a short label such as "Frame 90"): the
+    next line starts afresh, it does not carry on a sentence that cites a figure."""
+    prev = prev.strip()
+    return not prev or prev[-1] in ".:;!?。：；！？" or len(prev) < 0.5 * longest
+
+
 def _latin_caption_line(line: str) -> bool:
     """A long Latin caption line ("Figure 2: Two sample frames from ..."): it runs to the
     block's end (a Latin caption is a paragraph of its own)."""
@@ -28,7 +35,9 @@ def split_block(b: TextBlock) -> list[TextBlock]:
     """
     lines = b.text.split("\n")
     cuts = [i for i, ln in enumerate(lines) if i > 0 and _caption_line(ln)]
-    latin = next((i for i, ln in enumerate(lines) if i > 0 and _latin_caption_line(ln)), None)
+    longest = max(len(ln.strip()) for ln in lines)
+    latin = next((i for i, ln in enumerate(lines) if i > 0 and _latin_caption_line(ln)
+                  and _line_ended(lines[i - 1], longest)), None)
     if not cuts and latin is not None:
         step = (b.bbox_pt[3] - b.bbox_pt[1]) / len(lines)
         x0, y0, x1, _ = b.bbox_pt
