@@ -107,6 +107,7 @@ def judge(rows: list[dict], truth: dict) -> list[dict]:
         book = books[source]
         figs = [f for f in book["figures"] if f["page"] == page]
         neutral = [n["bbox"] for n in book.get("neutral", []) if n["page"] == page]
+        logos = [n["bbox"] for n in book.get("not_figures", []) if n["page"] == page]
         matched = {j: i for i, j, _ in match_boxes([f["bbox"] for f in figs], [r["bbox"] for r in items])}
         for j, r in enumerate(items):
             if j in matched:
@@ -117,7 +118,8 @@ def judge(rows: list[dict], truth: dict) -> list[dict]:
             elif any(box_iou(n, r["bbox"]) >= 0.5 for n in neutral):
                 out.append({**r, "verdict": "neutral", "truth_key": None, "iou": 0.0})
             else:
-                out.append({**r, "verdict": "wrong", "truth_key": None, "iou": 0.0})
+                logo = any(box_iou(n, r["bbox"]) >= 0.5 for n in logos)
+                out.append({**r, "verdict": "wrong", "truth_key": None, "iou": 0.0, "logo": logo})
     return out
 
 
@@ -137,7 +139,8 @@ def figure_scores(judged: list[dict], truth: dict, files: set[str]) -> dict:
     kept = [r for r in judged if r["kept"] and r["verdict"] != "neutral"]
     n_truth = sum(1 for b in truth["books"] if b["file"] in files for f in b["figures"]
                   if f.get("caption") or f.get("title") or f.get("label"))
-    out = {"truth_figures": n_truth, "rows": len(kept)}
+    out = {"truth_figures": n_truth, "rows": len(kept),
+           "logo_rows": sum(1 for r in kept if r.get("logo"))}
     for t in (0.5, 0.8):
         right = {r["truth_key"] for r in kept if r["verdict"] == "right" and r["iou"] >= t}
         good_rows = sum(1 for r in kept if r["verdict"] == "right" and r["iou"] >= t)

@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--books", type=int, default=None, help="books per domain and kind (default: the full sample set)")
     p.add_argument("--figures", type=int, default=None, help="figures per book")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--real-layouts", action="store_true",
+                   help="also write real-layouts-digital.pdf (caption layouts of real files) and its truth")
 
     p = sub.add_parser("dataset", help="PDFs -> Parquet dataset (extract, align, build)")
     _add_pipeline_args(p)
