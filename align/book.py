@@ -107,7 +107,7 @@ def _reject(f: Figure, reason: RejectReason, detail: str, caption: str = "", tex
 
 def _caption_text(c: Caption, simplified: bool) -> str:
     title = strip_edge_noise(clean_text(c.title, to_simplified=False))
-    line = f"{c.printed_label} {title}".strip()
+    line = f"{c.printed_label}{c.printed_sep} {title}".strip()
     return t2s(line) if simplified else line
 
 
@@ -125,7 +125,7 @@ def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha
     simplified = config.to_simplified
     title_o = strip_edge_noise(clean_text(m.caption.title, to_simplified=False))
     marker = f"（{m.caption.position}）" if m.caption.position else ""
-    caption_o = f"{m.caption.printed_label}{marker} {title_o}".strip()
+    caption_o = f"{m.caption.printed_label}{m.caption.printed_sep}{marker} {title_o}".strip()
     evidence = m.caption.evidence + m.evidence + d.evidence
     group = _group_key(m.unit, m.caption, sha)
     conf = confidence(m)

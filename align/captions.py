@@ -41,6 +41,7 @@ class Caption:
     origin: TextOrigin
     evidence: tuple[str, ...]
     position: str = ""  # 左/右/上/下/左上... printed after the label: which picture of a row it names
+    printed_sep: str = ""  # ":" of "Figure 1: ...", "：" of "图1：..." as printed
 
     @property
     def labelled(self) -> bool:
@@ -249,6 +250,7 @@ def _caption(page: int, order: int, ids: tuple[int, ...], bbox: BBox, parsed: Ca
              title: str, origins: set[TextOrigin], evidence: list[str]) -> Caption:
     return Caption(
         page=page, order=order, block_ids=ids, bbox=bbox, printed_label=parsed.printed_label,
+        printed_sep=parsed.printed_sep,
         label=parsed.label, base_label=parsed.base_label, sub_label=parsed.sub_label, title=title,
         rest=parsed.rest, origin=TextOrigin.OCR if TextOrigin.OCR in origins else TextOrigin.PDF,
         evidence=tuple(evidence),

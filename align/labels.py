@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from align.clean import strip_edge_noise, t2s
+from align.clean import has_cjk, strip_edge_noise, t2s
 
 _PREFIX = r"(?P<prefix>[图圖]\s?版|插\s?[图圖]|彩\s?[图圖]|[图圖]|Figure|FIGURE|Fig\.?|FIG\.?|Plate|PLATE)"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -43,6 +43,7 @@ class CaptionParse:
     base_label: str = ""  # the label without its sub-label
     rest: str = ""  # lines after the caption line in the same block (a description)
     printed_label: str = ""  # the label as printed, NFKC, spaces removed (图3.14 stays 图3.14)
+    printed_sep: str = ""  # punctuation printed between label and title (":" in "Figure 1: ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +127,13 @@ def parse_caption(text: str, max_chars: int = MAX_CAPTION_CHARS) -> CaptionParse
     number_part = re.sub(r"\s+", "", norm[m.end("prefix") : m.start("rest")])
     prefix = re.sub(r"\s+", "", m.group("prefix"))
     printed = prefix + (" " if prefix[-1].isascii() else "") + number_part  # as printed, pre-t2s
+    lead = first.strip()
+    sep = lead[: len(lead) - len(lead.lstrip(_CAPTION_SEPS))].strip()
+    sep = sep if sep and len(sep) <= 2 and title else ""
+    if sep in (":", ",") and has_cjk(title):
+        sep = {":": "：", ",": "，"}[sep]  # NFKC folded the full-width colon of 图1：
     return CaptionParse(label=label, title=title, sub_label=sub, base_label=base, rest=rest,
-                        printed_label=printed)
+                        printed_label=printed, printed_sep=sep)
 
 
 _LATIN_REF = re.compile(
