@@ -202,11 +202,13 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
 
 FIRST_GAP_LINES = 1.6
 FIRST_GAP_MIN_PT = 16.0
+BODY_GAP_LINES = 1.0
 
 
 def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     """Given the first block under a figure unit, return whether a paragraph gap wider than a
     description's parts it from the caption or figure right above it (body text, not description).
+    A block in the body's own type must follow as closely as its own lines follow each other.
     """
     bb = b.bbox_pt
     boxes = [m.caption.bbox] + ([m.unit.bbox] if m.unit.page == m.caption.page else [])
@@ -214,6 +216,10 @@ def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     if not above:
         return False
     gap = bb[1] - max(a[3] for a in above)
+    body_type = (b.origin == TextOrigin.PDF and b.font_size and body_font
+                 and abs(b.font_size - body_font) <= 0.3)
+    if body_type:  # set like the running text: it must follow as closely as its own lines do
+        return gap > BODY_GAP_LINES * _line_height(b)
     return gap > max(FIRST_GAP_LINES * _line_height(b), FIRST_GAP_MIN_PT)
 
 

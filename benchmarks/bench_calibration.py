@@ -114,7 +114,10 @@ def judge(rows: list[dict], truth: dict) -> list[dict]:
                 fig = figs[matched[j]]
                 ok = _caption_ok(r, fig)
                 out.append({**r, "verdict": "right" if ok else "wrong", "truth_key": fig["key"],
-                            "iou": box_iou(fig["bbox"], r["bbox"])})
+                            "iou": box_iou(fig["bbox"], r["bbox"]),
+                            "caption_exact": normalize(r.get("caption") or "") == normalize(fig.get("caption") or ""),
+                            "text_ok": not (r.get("text_kind") == "description" and r.get("text"))
+                            if not fig.get("description") else None})
             elif any(box_iou(n, r["bbox"]) >= 0.5 for n in neutral):
                 out.append({**r, "verdict": "neutral", "truth_key": None, "iou": 0.0})
             else:
@@ -141,6 +144,12 @@ def figure_scores(judged: list[dict], truth: dict, files: set[str]) -> dict:
                   if f.get("caption") or f.get("title") or f.get("label"))
     out = {"truth_figures": n_truth, "rows": len(kept),
            "logo_rows": sum(1 for r in kept if r.get("logo"))}
+    right = [r for r in kept if r["verdict"] == "right"]
+    out["caption_exact"] = round(sum(r["caption_exact"] for r in right) / len(right), 3) if right else None
+    # rows of figures printed with no description whose text is no description either
+    judged_text = [r for r in right if r.get("text_ok") is not None]
+    out["no_desc_kept_clean"] = (round(sum(r["text_ok"] for r in judged_text) / len(judged_text), 3)
+                                 if judged_text else None)
     for t in (0.5, 0.8):
         right = {r["truth_key"] for r in kept if r["verdict"] == "right" and r["iou"] >= t}
         good_rows = sum(1 for r in kept if r["verdict"] == "right" and r["iou"] >= t)
