@@ -34,8 +34,11 @@ def split_block(b: TextBlock) -> list[TextBlock]:
     text above it; line boxes are gone, so each piece gets an even share of the block's height.
     """
     lines = b.text.split("\n")
-    cuts = [i for i, ln in enumerate(lines) if i > 0 and _caption_line(ln)]
     longest = max(len(ln.strip()) for ln in lines)
+    # a Latin label at a line's start after a full line carries on a sentence ("as shown in\n
+    # Figure 4-10."): a reference, not a caption
+    cuts = [i for i, ln in enumerate(lines) if i > 0 and _caption_line(ln)
+            and (has_cjk(ln) or _line_ended(lines[i - 1], longest))]
     latin = next((i for i, ln in enumerate(lines) if i > 0 and _latin_caption_line(ln)
                   and _line_ended(lines[i - 1], longest)), None)
     if not cuts and latin is not None:

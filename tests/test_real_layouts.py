@@ -141,3 +141,24 @@ def test_real_layouts_book_is_deterministic(tmp_path):
     assert cases == {"unlabelled", "plate-grid", "small-figures", "one-caption", "multi-line",
                      "positional", "caption-only"}
     assert all(f["label"] == "" for f in truth["figures"] if f["case"] in ("unlabelled", "plate-grid"))
+
+
+def test_english_reference_wrapped_to_a_line_start_is_no_caption():
+    from align.blocks import split_block
+    from tests.align_fixtures.build import blk
+
+    b = blk(1, "6. Click the Columns tab to see the columns of the ACCOUNTS table, as shown in\n"
+               "Figure 4-10.", (137, 72, 510, 93), size=9.96)
+    assert split_block(b) == [b]
+    caption = blk(1, "Frame 30\nFigure 2: Two sample frames from the synthetic video\nsequence (1st row).",
+                  (49, 474, 300, 536), size=9.96)
+    head, cap = split_block(caption)
+    assert head.text == "Frame 30" and cap.text.startswith("Figure 2:") and cap.text.endswith("row).")
+
+
+def test_figure_labels_in_english():
+    from align import parse_caption
+
+    assert parse_caption("Figure 1-1 All-or-nothing access").label == "图1-1"
+    assert parse_caption("Fig. 3. SEM images").printed_sep == "."
+    assert parse_caption("Figure 3 shows the result") is None  # running text
