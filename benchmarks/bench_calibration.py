@@ -1,6 +1,6 @@
 """Does confidence mean something? Confidence bins of a dataset's rows against labelled truth.
 
-    python benchmarks/bench_calibration.py DATASET_DIR --truth truth.json [--markdown]
+    python benchmarks/bench_calibration.py DATASET_DIR [DIR ...] --truth truth.json [--markdown] [--wrong]
 
 Every row of the three splits, and every `low_confidence` reject, is matched to the truth figures
 of its file and page (IoU >= 0.5, optimal assignment). A row is **right** when it matches a truth
@@ -160,13 +160,13 @@ def figure_scores(judged: list[dict], truth: dict, files: set[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("data", type=Path)
+    ap.add_argument("data", type=Path, nargs="+", help="dataset folders (their rows are pooled)")
     ap.add_argument("--truth", type=Path, required=True)
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--wrong", action="store_true", help="list the wrong rows and missed figures")
     args = ap.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
-    rows = load_rows(args.data)
+    rows = [r for d in args.data for r in load_rows(d)]
     judged = judge(rows, truth)
     files = {r["source"] for r in rows} & {b["file"] for b in truth["books"]}
     table = calibration(judged)

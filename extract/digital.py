@@ -150,8 +150,9 @@ def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
     band = config.band_frac * page_rect.height
     in_band = r.y1 <= page_rect.y0 + band or r.y0 >= page_rect.y1 - band
     size = f"{w:.0f}x{h:.0f}pt, {area_frac:.1%} of page"
+    # a bar is a rule only when thin: a 30 pt strip cut from a screenshot is a (small) picture
     if min(w, h) < 4 or (max(w, h) / max(min(w, h), 1e-3) >= config.rule_aspect
-                         and min(w, h) < config.min_figure_side_pt):
+                         and min(w, h) < config.floor_side_pt):
         return RejectReason.RULE, f"thin bar {size}"
     if cand.digest in repeated or any(f"x{x}" in repeated for x in cand.xrefs):
         return RejectReason.REPEATED, f"same {cand.kind} on many pages ({size})"
