@@ -339,6 +339,8 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
         return ()
     if "。" in text and not layout:
         return ()  # a description or body sentence
+    if b.kind == BlockKind.TITLE or _HEADING.match(text):
+        return ()  # a section heading over a picture is no caption
     if b.font_size and body_font and b.font_size > 1.15 * body_font:
         return ()  # a heading
     smaller = bool(b.font_size and body_font and b.font_size < 0.95 * body_font)
@@ -365,6 +367,10 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
             if layout or (smaller and level) or (level and line * 1.5 >= bb[3] - bb[1]):
                 return (rel, "layout" if layout else "beside-level")
     return ()
+
+
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇]|"
+                      r"\d+(?:\.\d+)*[.、．]?\s|[(（][一二三四五六七八九十\d]+[)）])")
 
 
 def _side(fig: BBox, b: BBox, gap: float) -> str | None:

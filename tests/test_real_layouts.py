@@ -162,3 +162,18 @@ def test_figure_labels_in_english():
     assert parse_caption("Figure 1-1 All-or-nothing access").label == "图1-1"
     assert parse_caption("Fig. 3. SEM images").printed_sep == "."
     assert parse_caption("Figure 3 shows the result") is None  # running text
+
+
+def test_section_heading_over_a_picture_is_no_unlabelled_caption():
+    from tests.align_fixtures.build import blk, fig, page_of
+
+    p = page_of(1, [fig(1, 0, (150, 120, 450, 320))], [
+        blk(1, "一、水平面内的圆周运动的两种模型", (200, 96, 400, 110), ocr=True),
+        blk(1, "唐 红地联珠对鸟纹锦", (250, 326, 350, 338), ocr=True),
+    ])
+    from align.captions import find_captions
+
+    (cap,) = find_captions(p, set(), None).captions  # the heading is not one
+    assert cap.title == "唐 红地联珠对鸟纹锦"
+    (pair,) = align_book([p], AlignConfig()).pairs
+    assert pair.title == "唐红地联珠对鸟纹锦" and pair.label == ""
