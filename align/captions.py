@@ -150,7 +150,7 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                     evidence.append("title-joined")
             evidence += _typography(b, body_font)
             rest = parsed.rest
-            if rest and b.origin == TextOrigin.PDF and _title_tail(rest):
+            if rest and (b.origin == TextOrigin.PDF or not has_cjk(rest)) and _title_tail(rest):
                 title, rest = f"{title}\n{rest}", ""  # a text-layer caption runs until its block ends
                 evidence.append("multi-line")
             used.update(ids)

@@ -218,7 +218,9 @@ def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     gap = bb[1] - max(a[3] for a in above)
     body_type = (b.origin == TextOrigin.PDF and b.font_size and body_font
                  and abs(b.font_size - body_font) <= 0.3)
-    if body_type:  # set like the running text: it must follow as closely as its own lines do
+    if body_type or b.origin == TextOrigin.OCR:
+        # set like the running text (or OCR, which cannot tell): it must follow as closely as
+        # its own lines follow each other
         return gap > BODY_GAP_LINES * _line_height(b)
     return gap > max(FIRST_GAP_LINES * _line_height(b), FIRST_GAP_MIN_PT)
 

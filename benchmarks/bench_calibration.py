@@ -163,10 +163,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("data", type=Path, nargs="+", help="dataset folders (their rows are pooled)")
     ap.add_argument("--truth", type=Path, required=True)
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    ap.add_argument("--kind", choices=("digital", "scanned"), help="only books of this kind")
     ap.add_argument("--wrong", action="store_true", help="list the wrong rows and missed figures")
     args = ap.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
-    rows = [r for d in args.data for r in load_rows(d)]
+    kinds = {b["file"]: b.get("kind") for b in truth["books"]}
+    rows, seen = [], set()
+    for d in args.data:  # a book found in several folders counts from the first one
+        here = [r for r in load_rows(d) if r["source"] not in seen
+                and (args.kind is None or kinds.get(r["source"]) == args.kind)]
+        seen |= {r["source"] for r in here}
+        rows += here
     judged = judge(rows, truth)
     files = {r["source"] for r in rows} & {b["file"] for b in truth["books"]}
     table = calibration(judged)
