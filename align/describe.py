@@ -212,7 +212,8 @@ def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     """
     bb = b.bbox_pt
     boxes = [m.caption.bbox] + ([m.unit.bbox] if m.unit.page == m.caption.page else [])
-    above = [a for a in boxes if h_overlap(a, bb) > 0 and a[3] <= bb[1] + TOL_PT]
+    # the caption counts wherever it sits across (a short first line set off to one side)
+    above = [a for a in boxes if (h_overlap(a, bb) > 0 or a is boxes[0]) and a[3] <= bb[1] + TOL_PT]
     if not above:
         return False
     gap = bb[1] - max(a[3] for a in above)
