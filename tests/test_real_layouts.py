@@ -177,3 +177,14 @@ def test_section_heading_over_a_picture_is_no_unlabelled_caption():
     assert cap.title == "唐 红地联珠对鸟纹锦"
     (pair,) = align_book([p], AlignConfig()).pairs
     assert pair.title == "唐红地联珠对鸟纹锦" and pair.label == ""
+
+
+def test_culti_sample_writes_the_real_layouts_book(tmp_path):
+    import json
+
+    from tests.conftest import run_culti
+
+    run_culti("sample", "--out", str(tmp_path), "--books", "1", "--figures", "1", "--real-layouts")
+    truth = json.loads((tmp_path / "real-layouts-truth.json").read_text(encoding="utf-8"))
+    assert truth["version"] == 2 and truth["books"][0]["file"] == "real-layouts-digital.pdf"
+    assert (tmp_path / "real-layouts-digital.pdf").stat().st_size > 10_000
