@@ -185,6 +185,7 @@ def test_committed_truth_matches_sources_and_schema() -> None:
     assert len(keys) == len(set(keys))
     for book in truth["books"]:
         assert book["kind"] in {"digital", "scanned", "outline"}
+        assert book["domain"] in {"silk", "mural", "other"}
         pages = set(book.get("pages", range(1, book["page_count"] + 1)))
         for fig in book["figures"]:
             x0, y0, x1, y1 = fig["bbox"]
@@ -196,6 +197,9 @@ def test_committed_truth_matches_sources_and_schema() -> None:
             )
             assert fig["caption"].startswith(fig["label"])
             assert fig["title"] and fig["title"] in fig["caption"]
+            # a description always comes with its box, and never repeats the caption
+            assert bool(fig["description"]) == (fig["description_bbox"] is not None)
+            assert fig["description"] != fig["caption"]
         for item in book["not_figures"]:
             assert (
                 item["what"] in {"logo", "watermark", "icon", "ornament"} and item["page"] in pages

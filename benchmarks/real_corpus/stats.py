@@ -28,23 +28,41 @@ def main(argv: list[str] | None = None) -> int:
             (
                 book["file"],
                 book["kind"],
+                book["domain"],
                 sources[book["file"]]["kind"],
                 f"{labelled}/{book['page_count']}",
                 len(figures),
                 sum(1 for f in figures if not f["label"]),
+                sum(1 for f in figures if f["description"]),
+                sum(1 for f in figures if f["caption_position"] in ("left", "right")),
                 len(book["not_figures"]),
                 len(book["neutral"]),
             )
         )
-    header = ("file", "kind", "source", "pages", "figures", "unlabelled", "not_fig", "neutral")
+    header = (
+        "file",
+        "kind",
+        "domain",
+        "source",
+        "pages",
+        "figures",
+        "unlabelled",
+        "described",
+        "beside",
+        "not_fig",
+        "neutral",
+    )
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)))
     scanned = sum(1 for b in truth["books"] if b["kind"] == "scanned")
     print(
-        f"files {len(rows)}, captioned figures {sum(r[4] for r in rows)} "
-        f"(scanned pages: {sum(r[4] for r in rows if r[1] == 'scanned')}), scanned files {scanned}, "
-        f"not_figures {sum(r[6] for r in rows)}, neutral {sum(r[7] for r in rows)}"
+        f"files {len(rows)}, captioned figures {sum(r[5] for r in rows)} "
+        f"(scanned pages: {sum(r[5] for r in rows if r[1] == 'scanned')}; heritage domains: "
+        f"{sum(r[5] for r in rows if r[2] != 'other')}; without a label: {sum(r[6] for r in rows)}; "
+        f"with a description: {sum(r[7] for r in rows)}; caption beside: {sum(r[8] for r in rows)}), "
+        f"scanned files {scanned}, outline files {sum(1 for r in rows if r[1] == 'outline')}, "
+        f"not_figures {sum(r[9] for r in rows)}, neutral {sum(r[10] for r in rows)}"
     )
     return 0
 

@@ -50,6 +50,9 @@ LIC = {
     "open-guji/luatex-cn": "Apache-2.0 (repository licence)",
     "opendatalab/PDF-Extract-Kit": "AGPL-3.0 (repository licence)",
     "breezedeus/Pix2Text": "MIT (repository licence)",
+    "Mr-Asher-Zheng/Dunhuang_Mural_Restoration": "Apache-2.0 (repository licence)",
+    "jiajiajiang91-design/gujian-conservation-workbench": "MIT (repository licence)",
+    "ocrmypdf/OCRmyPDF": "test resources under REUSE.toml: c02-22.pdf public domain (Project Gutenberg), vector.pdf CC-BY-SA-4.0",
 }
 from files import SPEC  # noqa: E402 (after the sys.path line)
 

@@ -37,7 +37,7 @@ for s in SPEC:
         "file": name,
         "book_id": name[:-4],
         "kind": "scanned" if s.get("scanned") else fx.get("kind", "digital"),
-        "domain": "other",
+        "domain": fx.get("domain", "other"),
         "page_count": book["page_count"],
     }
     if fx.get("page_kinds"):
