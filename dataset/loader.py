@@ -10,7 +10,6 @@ import pyarrow.parquet as pq
 
 from dataset.config import SPLITS
 
-
 TEXT_KINDS = ("description", "caption")
 
 

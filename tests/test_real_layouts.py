@@ -188,3 +188,20 @@ def test_culti_sample_writes_the_real_layouts_book(tmp_path):
     truth = json.loads((tmp_path / "real-layouts-truth.json").read_text(encoding="utf-8"))
     assert truth["version"] == 2 and truth["books"][0]["file"] == "real-layouts-digital.pdf"
     assert (tmp_path / "real-layouts-digital.pdf").stat().st_size > 10_000
+
+
+def test_loader_filters_by_text_kind(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import dataset
+
+    for split in ("train", "validation", "test"):
+        pq.write_table(pa.table({"id": [f"{split}-a", f"{split}-b"], "text": ["说明。", "团窠对鸟纹锦"],
+                                 "title": ["团窠", "团窠对鸟纹锦"], "text_kind": ["description", "caption"]}),
+                       tmp_path / f"{split}.parquet")
+    df = dataset.load(tmp_path, split="train", text_kind="description")
+    assert df["id"].tolist() == ["train-a"]
+    assert dataset.load(tmp_path, text_kind="caption")["id"].tolist() == ["train-b", "validation-b", "test-b"]
+    with pytest.raises(ValueError, match="text_kind"):
+        dataset.load(tmp_path, text_kind="summary")
