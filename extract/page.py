@@ -64,7 +64,7 @@ def text_blocks(page: pymupdf.Page, textdict: dict, config: ExtractConfig, plumb
                 ) -> tuple[list[TextBlock], str]:
     """Given a digital page, return its text blocks and which reading gave them: PyMuPDF, else
     pdfplumber where PyMuPDF's text is broken, else "" when neither has usable text."""
-    lines = pymupdf_lines(textdict)
+    lines = split_gaps(split_side_by_side(pymupdf_lines(textdict)))
     real, bad = text_quality("".join(ln["text"] for ln in lines))
     page_no = page.number + 1
     if lines and bad <= MAX_BAD_FRAC:
@@ -77,6 +77,72 @@ def text_blocks(page: pymupdf.Page, textdict: dict, config: ExtractConfig, plumb
             return lines_to_blocks(second, page_no, page.rect, page.rotation_matrix,
                                    config.band_frac), "pdfplumber"
     return [], "" if lines else "none"
+
+
+def split_side_by_side(lines: list[dict]) -> list[dict]:
+    """Given text lines grouped in blocks, return them with a block that holds columns side by
+    side (a row of captions under a row of pictures, each wrapping under its own picture) split
+    into one block per column: MuPDF joins lines set at one height into one block."""
+    groups: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(ln["block"], []).append(i)
+    out = [dict(ln) for ln in lines]
+    for block, idx in groups.items():
+        if len(idx) < 2:
+            continue
+        cols = _columns(idx, lines)
+        if len(cols) < 2 or not _side_by_side(cols, lines):
+            continue
+        ordered = sorted(cols, key=lambda c: min(lines[i]["bbox"][0] for i in c))
+        for rank, col in enumerate(ordered):
+            for i in col:
+                out[i]["block"] = block * 1000 + rank
+    return out
+
+
+def split_gaps(lines: list[dict], factor: float = 1.5) -> list[dict]:
+    """Given text lines grouped in blocks, return them with a block cut where a line starts more
+    than `factor` line heights under the one before it: MuPDF now and then puts a page number
+    and a caption far below it into one block."""
+    groups: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(ln["block"], []).append(i)
+    out = [dict(ln) for ln in lines]
+    for block, idx in groups.items():
+        order = sorted(idx, key=lambda i: lines[i]["bbox"][1])
+        part = 0
+        for prev, cur in zip(order, order[1:], strict=False):
+            a, b = lines[prev]["bbox"], lines[cur]["bbox"]
+            h = max(a[3] - a[1], b[3] - b[1], 1.0)
+            if b[1] - a[3] > factor * h:
+                part += 1
+            if part:
+                out[cur]["block"] = block * 100 + part + 10**7
+    return out
+
+
+def _columns(idx: list[int], lines: list[dict]) -> list[list[int]]:
+    """Given a block's line positions, return them grouped by overlapping x-ranges."""
+    cols: list[list[int]] = []
+    for i in sorted(idx, key=lambda k: lines[k]["bbox"][0]):
+        x0, x1 = lines[i]["bbox"][0], lines[i]["bbox"][2]
+        hit = [c for c in cols if any(min(x1, lines[k]["bbox"][2]) - max(x0, lines[k]["bbox"][0]) > 0
+                                      for k in c)]
+        merged = [i] + [k for c in hit for k in c]
+        cols = [c for c in cols if c not in hit] + [merged]
+    return cols
+
+
+def _side_by_side(cols: list[list[int]], lines: list[dict]) -> bool:
+    """Two columns of one block share a row: some line of one is level with a line of another."""
+    for a, ca in enumerate(cols):
+        for cb in cols[a + 1:]:
+            for i in ca:
+                for j in cb:
+                    bi, bj = lines[i]["bbox"], lines[j]["bbox"]
+                    if min(bi[3], bj[3]) - max(bi[1], bj[1]) > 0.5 * min(bi[3] - bi[1], bj[3] - bj[1]):
+                        return True
+    return False
 
 
 class _PlumberPage:
