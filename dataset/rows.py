@@ -51,11 +51,6 @@ class Row:
     group_hint: str | None = None
     index: int = 0  # the figure's index on its page
 
-    @property
-    def quality(self) -> tuple:
-        """Sort key of the copy to keep: largest, surest, text layer over OCR, then id."""
-        return (-self.width * self.height, -self.confidence, self.text_origin != "pdf", self.id)
-
 
 @dataclass(slots=True)
 class Ingested:
