@@ -270,11 +270,14 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         kind, arg = args.child
-        fn = {"dedupe": run_dedupe, "hashes": run_hashes, "brute": run_brute}.get(kind)
+        fn = {"dedupe": run_dedupe, "hashes": run_hashes, "brute": run_brute,
+              "cache": lambda n: {"n": n, "rows": len(synthetic(n)[0].rows)}}.get(kind)
         print(repr(fn(int(arg)) if fn else run_sample(Path(arg))))
         return 0
     print("machine: 2-core x86_64, 24 GB, no GPU (shared with other jobs; load average "
           f"{open('/proc/loadavg').read().split()[0]})")
+    for n in sorted({*args.sizes, *([args.brute] if args.brute else []), *([10_000] if args.hashes else [])}):
+        _child("cache", str(n))  # features built in their own process: not in the peaks below
     if args.sample:
         r = _child("sample", str(args.sample))
         print(f"sample set: {r['n']} rows, all-pairs {r['brute_pairs']} near pairs, indexed "
