@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from culti.records import Reject, RejectReason
+from culti.records import FigureOrigin, Reject, RejectReason, TextOrigin
 from dataset.candidates import candidate_pairs
 from dataset.config import BuildConfig
 from dataset.features import hamming, pixel_sha256
@@ -103,7 +103,8 @@ def text_pairs(texts: list[str], config: BuildConfig) -> list[tuple[int, int, fl
     return sorted(found)
 
 
-_FIGURE_ORIGIN_RANK = {"embedded": 0, "rendered": 1, "scan_crop": 2}  # original bytes first
+# original bytes first (StrEnum members equal their values, so Row's plain strings look them up)
+_FIGURE_ORIGIN_RANK = {FigureOrigin.EMBEDDED: 0, FigureOrigin.RENDERED: 1, FigureOrigin.SCAN_CROP: 2}
 
 
 def keep_order(row: Row) -> tuple:
@@ -113,7 +114,7 @@ def keep_order(row: Row) -> tuple:
     confidence, then the larger picture, then the smaller id: the born-digital copy of a book wins
     over its scanned twin even though the scan is rendered larger.
     """
-    return (row.text_origin != "pdf", _FIGURE_ORIGIN_RANK.get(row.figure_origin, len(_FIGURE_ORIGIN_RANK)),
+    return (row.text_origin != TextOrigin.PDF, _FIGURE_ORIGIN_RANK.get(row.figure_origin, len(_FIGURE_ORIGIN_RANK)),
             -row.confidence, -row.width * row.height, row.id)
 
 
