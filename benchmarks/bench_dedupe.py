@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from culti.records import Domain, Figure, FigureOrigin, Pair, TextOrigin  # noqa: E402
 from dataset import dedupe as dd  # noqa: E402
-from dataset.candidates import band_pairs, unique_pairs  # noqa: E402
+from dataset.candidates import MAX_BUCKET, band_pairs, unique_pairs  # noqa: E402
 from dataset.config import BuildConfig  # noqa: E402
 from dataset.features import hamming  # noqa: E402
 from dataset.rows import Ingested, ingest  # noqa: E402
@@ -161,9 +161,9 @@ def run_dedupe(n: int) -> dict:
             "pairs": len(pairs), "dropped": len(out.rejects), "text_edges": len(out.text_edges)}
 
 
-def run_hashes(n: int) -> dict:
+def run_hashes(n: int, max_bucket: int = MAX_BUCKET) -> dict:
     """Band index + Hamming check on n hash pairs: pHash/dHash of real pictures repeated with flipped
-    bits (hashing n pictures would dominate), every 40th a near copy."""
+    bits (hashing n pictures would dominate), every 40th a near copy (3 bits off in each hash)."""
     base, _ = synthetic(10_000)
     rng = np.random.default_rng(0)
     src = rng.integers(0, len(base.phash), n)
@@ -180,11 +180,12 @@ def run_hashes(n: int) -> dict:
     before = _rss_mib()
     config = BuildConfig()
     t0 = time.perf_counter()
-    cand = unique_pairs(np.concatenate([band_pairs(ph), band_pairs(dh)]), n)
+    cand = unique_pairs(np.concatenate([band_pairs(ph, max_bucket=max_bucket),
+                                        band_pairs(dh, max_bucket=max_bucket)]), n)
     dp = hamming(ph[cand[:, 0]], ph[cand[:, 1]])
     dd_ = hamming(dh[cand[:, 0]], dh[cand[:, 1]])
     near = int(((dp <= config.hash_phash_threshold) & (dd_ <= config.hash_dhash_threshold)).sum())
-    return {"n": n, "hash_s": time.perf_counter() - t0, "peak_mib": _rss_mib(), "before_mib": before,
+    return {"n": n, "max_bucket": max_bucket, "hash_s": time.perf_counter() - t0, "peak_mib": _rss_mib(), "before_mib": before,
             "candidates": len(cand), "near": near, "planted": len(twin)}
 
 
@@ -263,7 +264,7 @@ def _exponent(a: dict, b: dict, key: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
-    parser.add_argument("--hashes", type=int, nargs="*", default=[])
+    parser.add_argument("--hashes", nargs="*", default=[], help="N or N:MAX_BUCKET (hash bands alone)")
     parser.add_argument("--brute", type=int, default=0)
     parser.add_argument("--sample", type=Path)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -272,7 +273,7 @@ def main() -> int:
         kind, arg = args.child
         fn = {"dedupe": run_dedupe, "hashes": run_hashes, "brute": run_brute,
               "cache": lambda n: {"n": n, "rows": len(synthetic(n)[0].rows)}}.get(kind)
-        print(repr(fn(int(arg)) if fn else run_sample(Path(arg))))
+        print(repr(fn(*map(int, arg.split(":"))) if fn else run_sample(Path(arg))))
         return 0
     print("machine: 2-core x86_64, 24 GB, no GPU (shared with other jobs; load average "
           f"{open('/proc/loadavg').read().split()[0]})")
@@ -301,9 +302,9 @@ def main() -> int:
               f"whole dedupe {_exponent(a, b, 'dedupe_s'):.2f}")
     hashed = []
     for n in args.hashes:
-        r = _child("hashes", str(n))
+        r = _child("hashes", n)
         hashed.append(r)
-        print(f"hashes alone n={n}: {r['hash_s']:.1f} s, peak RSS {r['peak_mib']:.0f} MiB (inputs "
+        print(f"hashes alone n={r['n']} (buckets <= {r['max_bucket']} rows): {r['hash_s']:.1f} s, peak RSS {r['peak_mib']:.0f} MiB (inputs "
               f"{r['before_mib']:.0f} MiB); {r['candidates']} candidates, {r['near']} pairs within the "
               f"hash test ({r['planted']} planted)")
     for a, b in zip(hashed, hashed[1:], strict=False):
