@@ -52,11 +52,6 @@ class Row:
     index: int = 0  # the figure's index on its page
     text_kind: str = "description"  # or "caption": `text` is the caption's title (no description)
 
-    @property
-    def quality(self) -> tuple:
-        """Sort key of the copy to keep: largest, surest, text layer over OCR, then id."""
-        return (-self.width * self.height, -self.confidence, self.text_origin != "pdf", self.id)
-
 
 @dataclass(slots=True)
 class Ingested:
