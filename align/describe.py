@@ -203,6 +203,7 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
 FIRST_GAP_LINES = 1.6
 FIRST_GAP_MIN_PT = 16.0
 BODY_GAP_LINES = 1.0
+OCR_GAP_LINES = 1.3
 
 
 def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
@@ -219,10 +220,12 @@ def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     gap = bb[1] - max(a[3] for a in above)
     body_type = (b.origin == TextOrigin.PDF and b.font_size and body_font
                  and abs(b.font_size - body_font) <= 0.3)
-    if body_type or b.origin == TextOrigin.OCR:
-        # set like the running text (or OCR, which cannot tell): it must follow as closely as
-        # its own lines follow each other
+    if body_type:
+        # set like the running text: it must follow as closely as its own lines follow each other
         return gap > BODY_GAP_LINES * _line_height(b)
+    if b.origin == TextOrigin.OCR:
+        # OCR boxes hug the ink, so a printed 1-line gap reads a little wider than a line
+        return gap > OCR_GAP_LINES * _line_height(b)
     return gap > max(FIRST_GAP_LINES * _line_height(b), FIRST_GAP_MIN_PT)
 
 
