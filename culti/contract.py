@@ -15,9 +15,9 @@ from pathlib import Path
 import pyarrow as pa
 
 # Bump when a column, a status or the manifest changes shape; readers refuse other versions.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the text_kind column
 # Bump when the Arrow layout of the intermediates in OUT/work (pages, alignments) changes.
-WORK_SCHEMA_VERSION = "1"
+WORK_SCHEMA_VERSION = "2"  # 2: the text_kind column
 SCHEMA_KEY = b"culti.schema_version"
 
 SPLITS = ("train", "validation", "test")
@@ -67,6 +67,7 @@ class RejectReason(StrEnum):
     NO_CAPTION = "no_caption"  # figure with no caption
     ORPHAN_CAPTION = "orphan_caption"  # caption with no figure
     NO_DESCRIPTION = "no_description"
+    MERGED = "merged"  # a piece of a figure printed as several images: its pixels are in the row
     LOW_CONFIDENCE = "low_confidence"
     # dataset
     DUPLICATE_IMAGE = "duplicate_image"  # same pixels
@@ -92,7 +93,7 @@ ROW_FIELDS: list[tuple[str, pa.DataType]] = [
     ("keywords", pa.list_(pa.string())), ("caption_original", pa.string()),
     ("text_original", pa.string()), ("evidence", pa.list_(pa.string())),
     ("figure_origin", pa.string()), ("caption_page", pa.int32()), ("caption_bbox", F64_LIST),
-    ("text_bbox", F64_LIST), ("image_sha256", pa.string()),
+    ("text_bbox", F64_LIST), ("image_sha256", pa.string()), ("text_kind", pa.string()),
 ]
 REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),

@@ -20,6 +20,7 @@ class PageKind(StrEnum):
     DIGITAL = "digital"  # usable text layer
     SCANNED = "scanned"  # a page image, no usable text
     MIXED = "mixed"  # a page image plus some real text
+    OUTLINE = "outline"  # born-digital, but its visible words are vector glyphs, not text
 
 
 
@@ -51,6 +52,11 @@ class Domain(StrEnum):
     MURAL = "mural"
 
 
+
+
+class TextKind(StrEnum):
+    DESCRIPTION = "description"  # the figure's own description paragraph(s)
+    CAPTION = "caption"  # no description printed: `text` repeats the caption's title
 
 
 
@@ -154,6 +160,7 @@ class Pair:
     caption_page: int | None = None  # page of the caption (differs for facing-page plates)
     caption_bbox_pt: BBox | None = None
     text_bbox_pt: BBox | None = None  # union of the description blocks on the figure's page
+    text_kind: TextKind = TextKind.DESCRIPTION  # CAPTION when `text` falls back to the title
 
     @property
     def id(self) -> str:

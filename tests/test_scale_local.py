@@ -73,7 +73,7 @@ def test_store_round_trips_pages_and_alignments(book, tmp_path, root):
     assert store.get_records("books/x/alignment.parquet", BookAlignment) == [alignment]
     if root == "folder":  # a plain Parquet file any tool reads, with the schema version in it
         table = pq.read_table(tmp_path / "store" / "books" / book.sha256[:16] / "pages.parquet")
-        assert table.num_rows == 3 and table.schema.metadata[contract.SCHEMA_KEY] == b"1"
+        assert table.num_rows == 3 and table.schema.metadata[contract.SCHEMA_KEY] == contract.WORK_SCHEMA_VERSION.encode()
         assert table.column("page").to_pylist() == [1, 2, 3]
 
 
