@@ -149,12 +149,17 @@ def cmd_dataset(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from culti.evaluate import evaluate_dataset, format_scores
+    from culti.evaluate import TruthError, evaluate_dataset, format_scores
 
     if not args.truth.exists():
         raise UsageError(f"truth file {args.truth} not found: pass --truth PATH (see README: evaluation)")
-    scores = evaluate_dataset(args.data, args.truth)
-    print(format_scores(scores))
+    if not args.data.is_dir():
+        raise UsageError(f"{args.data} is not a dataset folder: run `culti dataset --out {args.data}` first")
+    try:
+        scores = evaluate_dataset(args.data, args.truth)
+    except TruthError as err:
+        raise UsageError(f"{err} (see README: truth.json)") from err
+    print(format_scores(scores, per_file=args.per_file))
     if args.json is not None:
         import json
 
