@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import json
 import os
 import platform
@@ -120,6 +119,24 @@ def run_culti(paths: list[Path], out: Path, workers: int) -> None:
     commands.run(args)
 
 
+@contextlib.contextmanager
+def _quiet():
+    """Silence stdout and stderr at the file-descriptor level (the parser prints per-page OCR notes)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        os.dup2(null.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
 def _text(box: dict) -> str:
     return "\n".join("".join(s["text"] for s in line["spans"]) for line in box.get("textlines") or [])
 
@@ -129,8 +146,7 @@ def pymupdf4llm_rows(path: Path) -> list[FoundRow]:
     import pymupdf
     import pymupdf4llm
 
-    with pymupdf.open(path) as doc, contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
+    with pymupdf.open(path) as doc, _quiet():
         parsed = json.loads(pymupdf4llm.to_json(doc))
     rows = []
     for page in parsed["pages"]:
