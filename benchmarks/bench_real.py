@@ -160,10 +160,25 @@ def pymupdf4llm_rows(path: Path) -> list[FoundRow]:
     return rows
 
 
+def run_baseline(paths: list[Path]) -> tuple[dict[str, list[FoundRow]], float]:
+    """Run the baseline on every path; return its rows per file name and its wall seconds."""
+    start = time.perf_counter()
+    found = {p.name: pymupdf4llm_rows(p) for p in paths}
+    return found, time.perf_counter() - start
+
+
 def layout_mode_on() -> bool:
     import pymupdf4llm
 
     return bool(getattr(pymupdf4llm, "_use_layout", False))
+
+
+def report(name: str, scores: dict, seconds: float, n_pages: int) -> None:
+    """Print one system's tables as soon as it is scored."""
+    print(f"\n## {name}: {n_pages} pages in {seconds:.1f} s = {n_pages / seconds:.2f} pages/s\n")
+    print(format_scores(scores))
+    print()
+    print(format_files(scores["by_file"]), flush=True)
 
 
 def side_by_side(scores: dict[str, dict]) -> str:
@@ -190,6 +205,8 @@ def main() -> int:
     parser.add_argument("--books", default="", help="comma-separated file names to run (default: all)")
     parser.add_argument("--max-pages", type=int, default=0, help="run at most the first N pages of a book without `pages`")
     parser.add_argument("--json", type=Path, default=None, help="also write both systems' scores here")
+    parser.add_argument("--parallel", action="store_true",
+                        help="run the baseline in a second process at the same time as culti")
     args = parser.parse_args()
     if not args.truth.exists():
         sys.exit(f"bench_real: truth file {args.truth} not found: pass --truth FILE")
@@ -212,19 +229,22 @@ def main() -> int:
         print(f"{len(paths)} files, {n_pages} pages; machine: {platform.machine()}, {os.cpu_count()} cores; "
               f"culti workers {args.workers}", flush=True)
         seconds, scores = {}, {}
+        pool = None
+        if args.parallel:  # the baseline in a second process while culti runs in this one
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(1)
+            baseline = pool.submit(run_baseline, paths)
         start = time.perf_counter()
         run_culti(paths, work / "culti", args.workers)
         seconds["culti"] = time.perf_counter() - start
         scores["culti"] = evaluate_dataset(work / "culti", work / "truth.json")
-        start = time.perf_counter()
-        found = {p.name: pymupdf4llm_rows(p) for p in paths}
-        seconds["pymupdf4llm"] = time.perf_counter() - start
+        report("culti", scores["culti"], seconds["culti"], n_pages)
+        found, seconds["pymupdf4llm"] = baseline.result() if pool else run_baseline(paths)
+        if pool:
+            pool.shutdown()
         scores["pymupdf4llm"] = score_books(books, found, files)
-    for name in SYSTEMS:
-        print(f"\n## {name}: {n_pages} pages in {seconds[name]:.1f} s = {n_pages / seconds[name]:.2f} pages/s\n")
-        print(format_scores(scores[name]))
-        print()
-        print(format_files(scores[name]["by_file"]))
+        report("pymupdf4llm", scores["pymupdf4llm"], seconds["pymupdf4llm"], n_pages)
     print("\n## side by side\n")
     print(side_by_side(scores))
     print("\n| system | pages | seconds | pages/s |\n|---|---|---|---|")
