@@ -7,7 +7,7 @@ RAW    ?=
 OUT    ?= data/out
 SEED   ?= 0
 
-.PHONY: dataset test benchmark lint clean-out
+.PHONY: dataset sample-full test benchmark lint clean-out
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 
 dataset: $(STAMP)
 	$(BIN)/culti dataset $(RAW) --out $(OUT) --seed $(SEED)
+
+# The long sample set (758 pages, half scanned) in place of the default one: `make sample-full dataset`.
+sample-full: $(STAMP)
+	$(BIN)/culti sample --full --out data/sample
 
 benchmark: $(STAMP)
 	$(BIN)/culti benchmark --data $(OUT)

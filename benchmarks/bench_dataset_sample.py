@@ -2,8 +2,10 @@
 
 Figures are cut from the PDFs at the truth boxes (born-digital at 150 dpi, scanned at 200 dpi) with
 the truth captions and descriptions, so this measures the dataset stage alone, not extract/align.
+Twin dedupe needs scanned twins of the born-digital books: run it on the long set
+(`culti sample --full --out data/sample-full`); the default set has no twins.
 
-    .venv/bin/python benchmarks/bench_dataset_sample.py [data/sample] [--out /tmp/culti-sample-ds]
+    .venv/bin/python benchmarks/bench_dataset_sample.py [data/sample-full] [--out /tmp/culti-sample-ds]
 """
 
 from __future__ import annotations

@@ -11,12 +11,41 @@ from culti.errors import UsageError
 
 DEFAULT_SAMPLE_DIR = Path("data/sample")
 DEFAULT_OUT_DIR = Path("data/out")
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with culti's error format: one line naming the flag, exit status 2."""
+
+    def error(self, message: str) -> None:  # argparse's own prints the usage block first
+        command = self.prog.removeprefix("culti").strip()
+        where = f"culti {command} --help" if command else "culti --help"
+        print(f"culti: error: {message} (see {where})", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _int_at_least(low: int, high: int | None = None):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
+        return value
+
+    return parse
+
+
+_positive = _int_at_least(1)
+_natural = _int_at_least(0)
 
 
 def _add_pipeline_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", type=Path, help="PDF files or folders (default: the sample books)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: data/out)")
-    parser.add_argument("--workers", type=int, default=None, help="page worker processes (default: all cores)")
+    parser.add_argument("--workers", type=_positive, default=None, help="page worker processes (default: all cores)")
     parser.add_argument("--domain", choices=["silk", "mural", "auto"], default="auto",
                         help="fills the domain column; auto decides per book from its text")
     parser.add_argument("--no-cache", action="store_true", help="recompute every page even if cached")
@@ -27,20 +56,23 @@ def _add_pipeline_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_build_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=int, default=0, help="split seed (default: 0)")
+    parser.add_argument("--seed", type=_natural, default=0, help="split seed (default: 0)")
     parser.add_argument("--corrections", type=Path, default=None, help="a corrections.json from `culti review`")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="culti", description=__doc__)
+    parser = Parser(prog="culti", description=__doc__)
     parser.add_argument("--version", action="version", version=f"culti {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("sample", help="generate sample books (born-digital and scanned PDFs + truth.json)")
     p.add_argument("--out", type=Path, default=DEFAULT_SAMPLE_DIR)
-    p.add_argument("--books", type=int, default=None, help="books per domain and kind (default: the full sample set)")
-    p.add_argument("--figures", type=int, default=None, help="figures per book")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--books", type=_int_at_least(1, 99), default=None,
+                   help="books per domain, each born-digital and scanned (default: the quick default set)")
+    p.add_argument("--figures", type=_int_at_least(1, 2000), default=None, help="figures per book (with --books or --full)")
+    p.add_argument("--full", action="store_true",
+                   help="the long set: 2 books per domain x 160 figures, each born-digital and scanned")
+    p.add_argument("--seed", type=_natural, default=0)
 
     p = sub.add_parser("dataset", help="PDFs -> Parquet dataset (extract, align, build)")
     _add_pipeline_args(p)
@@ -67,13 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("finetune", help="fine-tune Chinese-CLIP on the train split")
     _add_model_args(p)
-    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--epochs", type=_natural, default=None)
     p.add_argument("--save", type=Path, default=None, help="where to write the fine-tuned checkpoint")
 
     p = sub.add_parser("benchmark", help="score zero-shot / fine-tuned / LACLIP retrieval on the test split")
     _add_model_args(p)
     p.add_argument("--save-scores", action="store_true", help="also write scores.npz")
-    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--epochs", type=_natural, default=None)
 
     p = sub.add_parser("review", help="write DIR/review/index.html for a curator")
     p.add_argument("data", type=Path, nargs="?", default=DEFAULT_OUT_DIR)
@@ -86,7 +118,7 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", type=Path, default=None, help="a cn_clip checkpoint (.pt)")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--out", type=Path, default=None, help="where results go (default: DATA/benchmark)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=_natural, default=0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from culti import pipeline
 from culti.cli import DEFAULT_SAMPLE_DIR
 from culti.errors import UsageError
+from culti.lock import FolderLocked, lock_folder
 from culti.manifest import new_manifest
 from culti.records import FileStatus
 
 EXIT_OK = 0
 EXIT_INPUT_FAILED = 2
+WRITES_OUT = ("dataset", "extract", "align", "build")  # commands that lock --out while they write
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,13 +36,61 @@ def run(args: argparse.Namespace) -> int:
         "benchmark": cmd_benchmark,
         "review": cmd_review,
     }[args.command]
+    if args.command in WRITES_OUT:
+        with writing(args.out, "--out"):
+            return handler(args)
     return handler(args)
+
+
+def writable_folder(path: Path, flag: str) -> Path:
+    """Create `path`, a folder this run writes into, or say in one line why it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag} {path} is a file, not a folder: choose a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"{flag} {path} cannot be created ({err.strerror}): "
+                         "choose a folder you can write to") from err
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {path} is not writable: choose a folder you can write to")
+    return path
+
+
+@contextmanager
+def writing(folder: Path, flag: str) -> Iterator[None]:
+    """Hold `folder`'s lock while the body writes it: one writer per folder (see culti/lock.py)."""
+    writable_folder(folder, flag)
+    command = "culti " + shlex.join(sys.argv[1:])
+    try:
+        lock = lock_folder(folder, command[:300], "folder" if flag == "DIR" else flag)
+    except FolderLocked as err:
+        raise UsageError(str(err)) from err
+    except OSError as err:
+        raise UsageError(f"{flag} {folder}: cannot write its lock file ({err.strerror}): "
+                         "choose a folder you can write to") from err
+    with lock:
+        yield
+
+
+@contextmanager
+def reading_parquet(folder: Path) -> Iterator[None]:
+    """A dataset file that does not read as Parquet is the user's to rebuild: say so in one line."""
+    import pyarrow as pa
+
+    try:
+        yield
+    except pa.ArrowException as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise UsageError(f"{folder}: a dataset file does not read as Parquet ({first}): "
+                         f"rebuild it with `culti build --out {folder}`") from err
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from culti.sample import generate_samples
 
-    truth = generate_samples(args.out, books=args.books, figures=args.figures, seed=args.seed)
+    writable_folder(args.out, "--out")
+    truth = generate_samples(args.out, books=args.books, figures=args.figures, seed=args.seed,
+                             full=args.full)
     print(f"sample books and {truth} written to {args.out}")
     return EXIT_OK
 
@@ -53,10 +108,16 @@ def _default_inputs(inputs: list[Path]) -> list[Path]:
 
 
 def _extract_config(args: argparse.Namespace):
-    from extract import ExtractConfig
+    import importlib.util
 
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    from extract import ExtractConfig
+    from extract.config import OCR_ENGINES
+
+    if args.ocr_engine not in OCR_ENGINES:
+        raise UsageError(f"--ocr-engine {args.ocr_engine}: unknown engine; use one of {', '.join(OCR_ENGINES)}")
+    if args.ocr_engine == "paddleocr" and importlib.util.find_spec("paddleocr") is None:
+        raise UsageError("--ocr-engine paddleocr: paddleocr is not installed; "
+                         "pip install paddleocr paddlepaddle, or use --ocr-engine rapidocr")
     return ExtractConfig(workers=args.workers, progress=not args.no_progress, ocr_engine=args.ocr_engine)
 
 
@@ -87,24 +148,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    reports = _read_run(args.out)
+    reports = pipeline.read_run(args.out)
     pipeline.save_params(args.out, {"domain": args.domain, "to_simplified": not args.keep_traditional})
     alignments = pipeline.align_books(args.out, reports, _align_config(args))
     print(f"aligned {len(alignments)} books in {pipeline.work_dir(args.out)}")
     return EXIT_OK
 
 
-def _read_run(out_dir: Path):
-    try:
-        return pipeline.read_run(out_dir)
-    except FileNotFoundError as err:
-        raise UsageError(str(err)) from err
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     from dataset import BuildConfig, build_dataset
 
-    reports = _read_run(args.out)
+    reports = pipeline.read_run(args.out)
     manifest = new_manifest(reports, {**pipeline.load_params(args.out), "seed": args.seed})
     config = BuildConfig(seed=args.seed)
     if args.corrections is not None:
@@ -143,7 +197,10 @@ def _summary_line(summary, out_dir: Path) -> str:
 
 
 def cmd_dataset(args: argparse.Namespace) -> int:
-    _run_extract(args)
+    outcome = _run_extract(args)
+    if len(outcome.failed) == len(outcome.reports):  # a mistyped path must not publish an empty dataset
+        raise UsageError(f"none of the {len(outcome.reports)} inputs could be read (see above): "
+                         f"check the paths; the dataset in {args.out} is unchanged")
     cmd_align(args)
     return cmd_build(args)
 
@@ -151,25 +208,64 @@ def cmd_dataset(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from culti.evaluate import TruthError, evaluate_dataset, format_scores
 
-    if not args.truth.exists():
+    if not args.truth.is_file():
         raise UsageError(f"truth file {args.truth} not found: pass --truth PATH (see README: evaluation)")
-    if not args.data.is_dir():
-        raise UsageError(f"{args.data} is not a dataset folder: run `culti dataset --out {args.data}` first")
     try:
-        scores = evaluate_dataset(args.data, args.truth)
+        truth = json.loads(args.truth.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise UsageError(f"--truth {args.truth}: not a readable truth.json ({err})") from err
+    problem = _truth_problem(truth)
+    if problem:
+        raise UsageError(f"--truth {args.truth}: {problem}: not a truth.json (see README: truth.json)")
+    _need_dataset(args.data, "test.parquet")
+    try:
+        with reading_parquet(args.data):
+            scores = evaluate_dataset(args.data, args.truth)
     except TruthError as err:
-        raise UsageError(f"{err} (see README: truth.json)") from err
+        raise UsageError(f"--truth {err} (see README: truth.json)") from err
     print(format_scores(scores, per_file=args.per_file))
     if args.json is not None:
-        import json
-
+        writable_folder(args.json.parent, "--json")
         args.json.write_text(json.dumps(scores, ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+_TRUTH_BOOK_KEYS = ("file", "kind", "figures")
+_TRUTH_FIGURE_KEYS = ("page", "bbox", "label", "caption", "description")
+
+
+def _truth_problem(truth: object) -> str:
+    """What keeps `truth` from being scored (the keys every truth.json version has), or ""."""
+    if not isinstance(truth, dict) or not isinstance(truth.get("books"), list):
+        return 'no "books" list'
+    for i, book in enumerate(truth["books"], 1):
+        if not isinstance(book, dict) or any(k not in book for k in _TRUTH_BOOK_KEYS):
+            return f"book #{i} lacks one of {', '.join(_TRUTH_BOOK_KEYS)}"
+        if not isinstance(book["figures"], list):
+            return f"book #{i} ({book['file']}): \"figures\" is not a list"
+        for j, fig in enumerate(book["figures"], 1):
+            if not isinstance(fig, dict) or any(k not in fig for k in _TRUTH_FIGURE_KEYS):
+                return f"book #{i} ({book['file']}) figure #{j} lacks one of {', '.join(_TRUTH_FIGURE_KEYS)}"
+    return ""
+
+
+def _need_dataset(folder: Path, name: str) -> None:
+    if not (folder / name).is_file():
+        raise UsageError(f"{folder} is not a culti dataset folder (no {name}): "
+                         f"run `culti dataset --out {folder}` first")
+
+
+def _eval_outputs(args: argparse.Namespace, split: str) -> None:
+    _need_dataset(args.data, split)
+    writable_folder(args.out if args.out is not None else args.data / "benchmark", "--out")
+    if getattr(args, "save", None) is not None:
+        writable_folder(args.save.parent, "--save")
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
     import laclip_eval
 
+    _eval_outputs(args, "train.parquet")
     try:
         path = laclip_eval.run_finetune(args.data, model=args.model, checkpoint=args.checkpoint,
                                         device=args.device, save=args.save, seed=args.seed,
@@ -183,8 +279,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 def cmd_benchmark(args: argparse.Namespace) -> int:
     import laclip_eval
 
-    if not (args.data / "test.parquet").exists():
-        raise UsageError(f"{args.data}/test.parquet not found: run `make dataset` (or culti dataset --out {args.data}) first")
+    _eval_outputs(args, "test.parquet")
     try:
         laclip_eval.run_benchmark(args.data, model=args.model, checkpoint=args.checkpoint, device=args.device,
                                   out_dir=args.out, seed=args.seed, save_scores=args.save_scores,
@@ -197,8 +292,12 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     import review
 
-    if not (args.data / "manifest.json").exists():
-        raise UsageError(f"{args.data} is not a culti dataset folder (no manifest.json): run `culti dataset --out {args.data}` first")
-    index = review.write_report(args.data)
+    _need_dataset(args.data, "manifest.json")
+    with writing(args.data, "DIR"), reading_parquet(args.data):
+        try:
+            index = review.write_report(args.data)
+        except json.JSONDecodeError as err:
+            raise UsageError(f"{args.data}/manifest.json does not read ({err}): "
+                             f"rebuild it with `culti build --out {args.data}`") from err
     print(f"review report written to {index}")
     return EXIT_OK

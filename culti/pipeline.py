@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from culti.errors import WorkFolderError
 from culti.records import (
     Book,
     BookAlignment,
@@ -76,9 +77,15 @@ def _write_pickle(path: Path, obj: object) -> None:
     os.replace(tmp, path)
 
 
-def _read_pickle(path: Path) -> object:
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
+def _read_pickle(path: Path, rerun: str) -> object:
+    """Read a stage's hand-over file; a missing or damaged one says which stage to re-run."""
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        raise WorkFolderError(f"{path} not found: run `{rerun}` first") from None
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as err:
+        raise WorkFolderError(f"{path} is damaged ({type(err).__name__}): run `{rerun}` again") from err
 
 
 def _page_report(page: PageExtract) -> tuple[int, str, str]:
@@ -140,9 +147,13 @@ def load_params(out_dir: Path) -> dict:
 def read_run(out_dir: Path) -> list[FileReport]:
     run_path = work_dir(out_dir) / "run.json"
     if not run_path.exists():
-        raise FileNotFoundError(f"{run_path} not found: run `culti extract ... --out {out_dir}` first")
+        raise WorkFolderError(f"{run_path} not found: run `culti extract ... --out {out_dir}` first")
+    try:
+        items = json.loads(run_path.read_text())
+    except ValueError as err:
+        raise WorkFolderError(f"{run_path} is damaged ({err}): run `culti extract ... --out {out_dir}` again") from err
     reports = []
-    for item in json.loads(run_path.read_text()):
+    for item in items:
         pages = tuple((p["page"], p["status"], p["detail"]) for p in item.pop("pages"))
         item["status"] = FileStatus(item["status"])
         reports.append(FileReport(pages=pages, **item))
@@ -165,7 +176,7 @@ def align_books(out_dir: Path, reports: Sequence[FileReport], config) -> list[Bo
         if not report.sha256:
             continue
         book_dir = _book_dir(out_dir, report.sha256)
-        _book, pages = _read_pickle(book_dir / "pages.pkl")
+        _book, pages = _read_pickle(book_dir / "pages.pkl", f"culti extract ... --out {out_dir}")
         alignment = align.align_book(pages, config)
         _write_pickle(book_dir / "alignment.pkl", alignment)
         summaries.append(replace(alignment, pairs=(), rejects=()))
@@ -177,10 +188,7 @@ def iter_alignments(out_dir: Path, reports: Sequence[FileReport]) -> Iterator[Bo
     for report in reports:
         if not report.sha256:
             continue
-        path = _book_dir(out_dir, report.sha256) / "alignment.pkl"
-        if not path.exists():
-            raise FileNotFoundError(f"{path} not found: run `culti align --out {out_dir}` first")
-        yield _read_pickle(path)
+        yield _read_pickle(_book_dir(out_dir, report.sha256) / "alignment.pkl", f"culti align --out {out_dir}")
 
 
 def input_rejects(reports: Sequence[FileReport]) -> list[Reject]:

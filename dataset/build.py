@@ -12,7 +12,7 @@ import numpy as np
 
 from culti.files import file_sha256
 from culti.records import Pair, Reject
-from dataset import card, parquet
+from dataset import card, parquet, publish
 from dataset.config import SPLITS, BuildConfig, BuildSummary
 from dataset.dedupe import dedupe
 from dataset.groups import UnionFind, assign_groups, crop_edges
@@ -28,7 +28,7 @@ def build_dataset(pairs: Iterable[Pair], rejects: Iterable[Reject], config: Buil
                   out_dir: Path, manifest: dict) -> BuildSummary:
     """Given pairs and upstream rejects, write out_dir's Parquet files, card and manifest."""
     out_dir = Path(out_dir)
-    staging = parquet.new_staging(out_dir)
+    staging = publish.new_build(out_dir)
     spool = ImageSpool(staging / "images.spool")
     gray_spool = ImageSpool(staging / "grays.spool")
     try:
@@ -114,7 +114,7 @@ def _build(pairs, rejects, config, out_dir, staging, spools, manifest) -> BuildS
                            reject_counts=reject_counts, n_rows=len(kept), n_rejects=len(all_rejects),
                            n_groups=n_groups, dedupe_counts=dedupe_counts, seconds=seconds)
     _write_manifest(staging, manifest, params, summary, n_crops)
-    parquet.publish(staging, out_dir, FILES, MANIFEST)
+    publish.publish(staging, out_dir, (*FILES, MANIFEST))
     lap("card+publish")
     return summary
 

@@ -1,10 +1,9 @@
-"""Rows -> Parquet files (HF datasets Image layout) and the atomic swap of a staged build."""
+"""Rows -> Parquet files (HF datasets Image layout)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -97,44 +96,3 @@ def _leaf_paths(schema_: pa.Schema) -> list[str]:
 def fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-STAGING_PREFIX = ".staging-"
-
-
-def new_staging(out_dir: Path) -> Path:
-    """Create out_dir/.staging-<pid>, first removing stagings left by builds that died."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob(STAGING_PREFIX + "*"):
-        pid = old.name[len(STAGING_PREFIX):]
-        if not pid.isdigit() or not _alive(int(pid)) or int(pid) == os.getpid():
-            shutil.rmtree(old, ignore_errors=True)
-    staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
-    staging.mkdir()
-    return staging
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def publish(staging: Path, out_dir: Path, names: Sequence[str], last: str) -> None:
-    """Move the staged files into out_dir one by one (os.replace), `last` at the end; drop staging."""
-    for name in [*names, last]:
-        os.replace(staging / name, out_dir / name)
-    _fsync_dir(out_dir)
-    shutil.rmtree(staging, ignore_errors=True)

@@ -65,13 +65,17 @@ def built(tmp_path_factory):
     return out, _build(out)
 
 
+def _visible(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def _digest(folder: Path) -> dict[str, str]:
     return {n: hashlib.sha256((folder / n).read_bytes()).hexdigest() for n in FILES}
 
 
 def test_files_counts_and_summary(built):
     out, summary = built
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # no staging left behind
+    assert _visible(out) == sorted(FILES) and len(list((out / ".builds").iterdir())) == 1  # no staging left
     counts = {s: pq.read_metadata(out / f"{s}.parquet").num_rows for s in SPLITS}
     assert counts == summary.split_counts
     assert summary.n_rows == sum(counts.values()) == 100 + 6 + 2  # the 10 re-scans are dropped
@@ -221,7 +225,7 @@ def test_killed_build_leaves_the_previous_dataset_intact(built, tmp_path):
     before = _digest(out)
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(out)], cwd=ROOT)
     deadline = time.time() + 60
-    while not any(p.stat().st_size > 200_000 for p in out.glob(".staging-*/*")):
+    while not any(p.stat().st_size > 200_000 for p in out.glob(".builds/*/*")):
         assert proc.poll() is None and time.time() < deadline, "the build ended before it was killed"
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
@@ -231,4 +235,5 @@ def test_killed_build_leaves_the_previous_dataset_intact(built, tmp_path):
     assert not _processes_mentioning(str(out)), "a decoding worker outlived the killed build"
     assert len(dataset.load(out, "train")) == built[1].split_counts["train"]
     _build(out)  # the next build clears the dead one's staging folder
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES) and _digest(out) == before
+    assert _visible(out) == sorted(FILES) and _digest(out) == before
+    assert len(list((out / ".builds").iterdir())) == 1

@@ -53,7 +53,7 @@ def _write_dataset(folder):
         "id": [f"r{i}" for i in range(len(rows))], "source": ["b.pdf"] * len(rows),
         "page": [f.page for f in rows], "bbox": [list(f.bbox) for f in rows],
         "caption": [f.caption for f in rows], "label": [f.label for f in rows], "text": [f.text for f in rows],
-    }), folder / "train.parquet")
+    }), folder / "test.parquet")
     rejects = [f for f in FOUND if f.rejected]
     pq.write_table(pa.table({
         "id": ["x0", "x1"], "stage": ["align", "align"], "reason": ["no_caption", "orphan_caption"],

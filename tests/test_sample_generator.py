@@ -13,9 +13,10 @@ import pymupdf
 import pytest
 
 from culti.geometry import iou
-from culti.sample import DEFAULT_BOOKS, DEFAULT_FIGURES, generate_samples
+from culti.sample import DEFAULT_SET, BookSpec, generate_samples, sample_set
 from culti.sample.attributes import MURAL_GROUNDS, SILK_GROUNDS
 from culti.sample.book import plan_book
+from culti.sample.layout import compose
 
 LAYOUTS = {"below", "above", "left", "right", "facing"}
 
@@ -256,17 +257,44 @@ def test_ground_colour_in_the_title_is_the_pictures_ground(books):
     assert checked >= 20
 
 
-def test_default_set_plan_is_big_enough_and_has_every_kind():
-    assert DEFAULT_BOOKS * 2 * DEFAULT_FIGURES >= 600
-    plan = plan_book("mural", 1, DEFAULT_FIGURES, 0)
-    figs = [f for c in plan.chapters for u in c.units for f in u.figures]
-    kinds = {u.kind for c in plan.chapters for u in c.units}
-    assert len(figs) == DEFAULT_FIGURES and len({f.key for f in figs}) == DEFAULT_FIGURES
-    assert {"below", "above", "left", "right", "pair", "stack", "composite", "plate"} <= kinds
-    assert {f.picture.kind for f in figs} == {"jpeg", "png", "png-rgba", "tiles", "vector"}
-    sizes = [(f.picture.width, f.picture.height) for f in figs]
+def test_default_set_is_quick_and_still_covers_every_kind():
+    """Long born-digital books for rows, short scanned books with figures of their own for OCR."""
+    digital = [b for b in DEFAULT_SET if "digital" in b.kinds]
+    scanned = [b for b in DEFAULT_SET if "scanned" in b.kinds]
+    assert {b.domain for b in digital} == {b.domain for b in scanned} == {"silk", "mural"}
+    assert not {(b.domain, b.index) for b in scanned} & {(b.domain, b.index) for b in digital}  # no twins
+    assert sum(b.figures for b in digital) >= 600  # 7:1:2 leaves >= 120 test rows
+    scanned_pages = 0
+    for spec in DEFAULT_SET:
+        plan = plan_book(spec.domain, spec.index, spec.figures, 0)
+        figs = [f for c in plan.chapters for u in c.units for f in u.figures]
+        kinds = {u.kind for c in plan.chapters for u in c.units}
+        assert len(figs) == spec.figures and len({f.key for f in figs}) == spec.figures
+        assert {"below", "above", "left", "right", "pair", "stack", "composite", "plate"} <= kinds, spec
+        assert any(f.crop_of for f in figs), spec
+        assert {f.picture.kind for f in figs} == {"jpeg", "png", "png-rgba", "tiles", "vector"}, spec
+        if "scanned" in spec.kinds:
+            scanned_pages += len(compose(plan, np.random.default_rng([0, ("silk", "mural").index(spec.domain), spec.index, 1])).pages)
+    assert scanned_pages <= 60  # OCR is the slow part of `make dataset`
+    big = plan_book("mural", 1, 160, 0)
+    sizes = [(f.picture.width, f.picture.height) for c in big.chapters for u in c.units for f in u.figures]
     assert all(200 <= min(s) and max(s) <= 900 for s in sizes)
     assert any(w / h >= 3.9 for w, h in sizes) and any(h / w >= 1.9 for w, h in sizes)
+    full = sample_set(full=True)
+    assert len(full) == 4 and all(b.figures == 160 and b.kinds == ("digital", "scanned") for b in full)
+    assert sample_set(books=1, figures=8) == (BookSpec("silk", 1, 8), BookSpec("mural", 1, 8))
+
+
+def test_specs_write_only_the_kinds_asked(tmp_path):
+    specs = (BookSpec("silk", 1, 6, ("digital",)), BookSpec("silk", 3, 6, ("scanned",)))
+    truth = json.loads(generate_samples(tmp_path, specs=specs, progress=False).read_text())
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["silk-01-digital.pdf", "silk-03-scanned.pdf"]
+    by_file = {b["file"]: b for b in truth["books"]}
+    assert by_file["silk-03-scanned.pdf"]["kind"] == "scanned" and "dpi" in by_file["silk-03-scanned.pdf"]
+    titles = [{f["title"] for f in b["figures"]} for b in truth["books"]]
+    assert titles[0] != titles[1]  # the scanned book draws figures of its own
+    with pymupdf.open(tmp_path / "silk-03-scanned.pdf") as doc:
+        assert not doc[1].get_text().strip() and len(doc[1].get_images()) == 1
 
 
 def test_a_smaller_run_removes_the_books_of_a_larger_one(tmp_path):

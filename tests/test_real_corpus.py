@@ -1,0 +1,210 @@
+"""The real-document corpus scripts: restore from a git mirror, and a consistent truth.json.
+
+No real PDF is needed: a throw-away git repository stands in for the mirrored public repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import subprocess
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "real_corpus"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"real_corpus_{name}", CORPUS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _png(width: int, height: int, shade: int) -> bytes:
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, width, height), False)
+    pix.set_rect(pix.irect, (shade, shade, shade))
+    return pix.tobytes("png")
+
+
+@pytest.fixture()
+def mirror(tmp_path: Path) -> tuple[Path, str, dict[str, bytes]]:
+    """A bare git dir laid out like /work/.mirror/<owner>+<name>/repo, holding a PDF and two PNGs."""
+    work = tmp_path / "work"
+    work.mkdir()
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "图1  团窠对鸟纹")
+    files = {
+        "docs/a.pdf": doc.tobytes(),
+        "img/p1.png": _png(300, 400, 200),
+        "img/p2.png": _png(200, 300, 90),
+    }
+    for rel, data in files.items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_bytes(data)
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    commit = subprocess.run(
+        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    root = tmp_path / "mirrors"
+    subprocess.run(
+        ["git", "clone", "-q", "--bare", str(work), str(root / "someone+docs" / "repo")], check=True
+    )
+    return root, commit, files
+
+
+def test_restore_from_mirror_checks_hashes_and_wraps_scans(mirror, tmp_path: Path, capsys) -> None:
+    restore = _load("restore")
+    root, commit, files = mirror
+    images = [files["img/p1.png"], files["img/p2.png"]]
+    sources = {
+        "version": 1,
+        "files": [
+            {
+                "name": "a.pdf",
+                "repo": "someone/docs",
+                "commit": commit,
+                "kind": "pdf",
+                "path": "docs/a.pdf",
+                "source_sha256": _sha(files["docs/a.pdf"]),
+                "sha256": _sha(files["docs/a.pdf"]),
+            },
+            {
+                "name": "scan.pdf",
+                "repo": "someone/docs",
+                "commit": commit,
+                "kind": "wrapped_scan",
+                "dpi": 150,
+                "images": [
+                    {"path": "img/p1.png", "sha256": _sha(images[0])},
+                    {"path": "img/p2.png", "sha256": _sha(images[1])},
+                ],
+                "sha256": _sha(restore.wrap_scan(images, 150)),
+            },
+            {
+                "name": "tampered.pdf",
+                "repo": "someone/docs",
+                "commit": commit,
+                "kind": "pdf",
+                "path": "docs/a.pdf",
+                "source_sha256": "0" * 64,
+                "sha256": "0" * 64,
+            },
+            {
+                "name": "elsewhere.pdf",
+                "repo": "nobody/absent",
+                "commit": commit,
+                "kind": "pdf",
+                "path": "x.pdf",
+                "source_sha256": "0" * 64,
+                "sha256": "0" * 64,
+            },
+        ],
+    }
+    (tmp_path / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    restore.from_github = lambda repo, commit, path: None  # offline: only the mirror may answer
+    dest = tmp_path / "out"
+    argv = [
+        "--dest",
+        str(dest),
+        "--mirror-root",
+        str(root),
+        "--sources",
+        str(tmp_path / "sources.json"),
+    ]
+    assert restore.main(argv) == 0
+    out = capsys.readouterr().out
+    assert (dest / "a.pdf").read_bytes() == files["docs/a.pdf"]
+    scan = pymupdf.open(dest / "scan.pdf")
+    # one image per page, page size = pixels at the recorded dpi, no text layer
+    assert [tuple(round(v, 2) for v in p.rect[2:]) for p in scan] == [(144.0, 192.0), (96.0, 144.0)]
+    assert all(len(p.get_images()) == 1 and not p.get_text().strip() for p in scan)
+    assert _sha((dest / "scan.pdf").read_bytes()) == sources["files"][1]["sha256"]
+    assert not (dest / "tampered.pdf").exists() and "sha256 mismatch" in out
+    assert not (dest / "elsewhere.pdf").exists() and "SKIP elsewhere.pdf" in out
+    assert "restored 2/4" in out
+    # a second run finds the files in place and re-fetches nothing
+    assert restore.main(argv) == 0
+    assert "a.pdf: present" in capsys.readouterr().out
+
+
+def test_restore_fails_when_nothing_restores(tmp_path: Path, capsys) -> None:
+    restore = _load("restore")
+    restore.from_github = lambda repo, commit, path: None
+    sources = {
+        "version": 1,
+        "files": [
+            {
+                "name": "x.pdf",
+                "repo": "nobody/absent",
+                "commit": "0" * 40,
+                "kind": "pdf",
+                "path": "x.pdf",
+                "source_sha256": "0" * 64,
+                "sha256": "0" * 64,
+            }
+        ],
+    }
+    (tmp_path / "s.json").write_text(json.dumps(sources), encoding="utf-8")
+    assert (
+        restore.main(
+            [
+                "--dest",
+                str(tmp_path / "o"),
+                "--mirror-root",
+                str(tmp_path),
+                "--sources",
+                str(tmp_path / "s.json"),
+            ]
+        )
+        == 1
+    )
+
+
+def test_committed_truth_matches_sources_and_schema() -> None:
+    truth = json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))
+    sources = {
+        s["name"]: s
+        for s in json.loads((CORPUS / "sources.json").read_text(encoding="utf-8"))["files"]
+    }
+    assert truth["version"] == 2
+    assert {b["file"] for b in truth["books"]} == set(sources)
+    for source in sources.values():
+        assert len(source["commit"]) == 40 and len(source["sha256"]) == 64
+    keys = [f["key"] for b in truth["books"] for f in b["figures"]]
+    assert len(keys) == len(set(keys))
+    for book in truth["books"]:
+        assert book["kind"] in {"digital", "scanned", "outline"}
+        assert book["domain"] in {"silk", "mural", "other"}
+        pages = set(book.get("pages", range(1, book["page_count"] + 1)))
+        for fig in book["figures"]:
+            x0, y0, x1, y1 = fig["bbox"]
+            assert x0 < x1 and y0 < y1 and fig["page"] in pages
+            assert (
+                fig["caption"]
+                and fig["caption_bbox"]
+                and fig["caption_position"] in {"below", "above", "left", "right", "facing"}
+            )
+            assert fig["caption"].startswith(fig["label"])
+            assert fig["title"] and fig["title"] in fig["caption"]
+            # a description always comes with its box, and never repeats the caption
+            assert bool(fig["description"]) == (fig["description_bbox"] is not None)
+            assert fig["description"] != fig["caption"]
+        for item in book["not_figures"]:
+            assert (
+                item["what"] in {"logo", "watermark", "icon", "ornament"} and item["page"] in pages
+            )
+        for item in book["neutral"]:
+            assert item["why"] and item["page"] in pages
+    assert sum(len(b["figures"]) for b in truth["books"]) >= 200
+    assert sum(1 for b in truth["books"] if b["kind"] == "scanned") >= 4
