@@ -99,13 +99,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("finetune", help="fine-tune Chinese-CLIP on the train split")
     _add_model_args(p)
-    p.add_argument("--epochs", type=_natural, default=None)
+    _add_train_args(p)
     p.add_argument("--save", type=Path, default=None, help="where to write the fine-tuned checkpoint")
 
-    p = sub.add_parser("benchmark", help="score zero-shot / fine-tuned / LACLIP retrieval on the test split")
+    p = sub.add_parser("benchmark", help="score zero-shot / fine-tuned / LACLIP (paper, tuned) retrieval on the test split")
     _add_model_args(p)
+    _add_train_args(p)
+    p.add_argument("--models", default=None,
+                   help="comma-separated sizes for the paper's table in one run, e.g. RN50,ViT-B-16,ViT-L-14,ViT-H-14")
+    p.add_argument("--checkpoints", type=Path, default=None,
+                   help="folder with the released checkpoints under their own names (clip_cn_vit-b-16.pt, ...)")
+    p.add_argument("--no-finetune", action="store_true",
+                   help="score the given (already fine-tuned) checkpoint as it is, with LACLIP on top")
     p.add_argument("--save-scores", action="store_true", help="also write scores.npz")
-    p.add_argument("--epochs", type=_natural, default=None)
+
+    p = sub.add_parser("export", help="write a dataset folder as Chinese-CLIP's fine-tuning layout or webdataset shards")
+    p.add_argument("data", type=Path, nargs="?", default=DEFAULT_OUT_DIR, help="a culti dataset folder")
+    p.add_argument("--format", choices=["cn-clip", "webdataset"], required=True)
+    p.add_argument("--out", type=Path, required=True, help="the folder to write")
+    p.add_argument("--shard-size", type=_positive, default=1000, help="samples per webdataset shard (default: 1000)")
 
     p = sub.add_parser("review", help="write DIR/review/index.html for a curator")
     p.add_argument("data", type=Path, nargs="?", default=DEFAULT_OUT_DIR)
@@ -119,6 +131,22 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--out", type=Path, default=None, help="where results go (default: DATA/benchmark)")
     parser.add_argument("--seed", type=_natural, default=0)
+
+
+def _add_train_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--epochs", type=_natural, default=None, help="default: 40 from scratch (tiny), 5 from a checkpoint")
+    parser.add_argument("--batch-size", type=int, default=None, help="pairs per optimizer step (default: 128 CUDA, 32 CPU)")
+    parser.add_argument("--grad-accum", type=_positive, default=1, help="split each step into this many micro-batches")
+    parser.add_argument("--grad-checkpointing", action=argparse.BooleanOptionalAction, default=None,
+                        help="activation checkpointing (default: on for ViT-L-14-336 and ViT-H-14 on CUDA)")
+    parser.add_argument("--lr", type=float, default=None, help="peak learning rate (default: the recipe's)")
+    parser.add_argument("--precision", choices=["bf16", "fp16", "fp32"], default=None,
+                        help="autocast precision (default: bf16 on CUDA, fp32 on CPU)")
+    parser.add_argument("--geometry", choices=["stretch", "pad", "squash"], default="stretch",
+                        help="non-square images: stretch (aspect-following crops, resize; default), pad (letterbox), "
+                             "squash (the old fixed-crop behaviour)")
+    parser.add_argument("--recipe", choices=["culti", "cn-clip"], default="culti",
+                        help="cn-clip: Chinese-CLIP's fine-tune recipe (lr 5e-5, wd 0.001, 100 warmup steps, crops 0.9-1.0)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         "finetune": cmd_finetune,
         "benchmark": cmd_benchmark,
         "review": cmd_review,
+        "export": cmd_export,
     }[args.command]
     if args.command in WRITES_OUT:
         with writing(args.out, "--out"):
@@ -230,6 +231,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _train_options(args: argparse.Namespace) -> dict:
+    """The fine-tune flags shared by `culti finetune` and `culti benchmark`, as EvalConfig fields."""
+    return {"batch_size": args.batch_size, "grad_accum": args.grad_accum,
+            "grad_checkpointing": args.grad_checkpointing, "lr": args.lr, "precision": args.precision,
+            "recipe": args.recipe, "geometry": args.geometry}
+
+
 _TRUTH_BOOK_KEYS = ("file", "kind", "figures")
 _TRUTH_FIGURE_KEYS = ("page", "bbox", "label", "caption", "description")
 
@@ -269,7 +277,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     try:
         path = laclip_eval.run_finetune(args.data, model=args.model, checkpoint=args.checkpoint,
                                         device=args.device, save=args.save, seed=args.seed,
-                                        epochs=args.epochs)
+                                        epochs=args.epochs, **_train_options(args))
     except laclip_eval.EvalConfigError as err:
         raise UsageError(str(err)) from err
     print(f"fine-tuned checkpoint written to {path}")
@@ -280,12 +288,39 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     import laclip_eval
 
     _eval_outputs(args, "test.parquet")
+    options = {**_train_options(args), "finetune": not args.no_finetune}
     try:
-        laclip_eval.run_benchmark(args.data, model=args.model, checkpoint=args.checkpoint, device=args.device,
-                                  out_dir=args.out, seed=args.seed, save_scores=args.save_scores,
-                                  epochs=args.epochs)
+        if args.models is not None:
+            if args.checkpoint is not None:
+                raise UsageError("--models takes its checkpoints from --checkpoints DIR, not --checkpoint")
+            laclip_eval.run_models(args.data, [m.strip() for m in args.models.split(",") if m.strip()],
+                                   checkpoints=args.checkpoints, device=args.device, out_dir=args.out,
+                                   seed=args.seed, epochs=args.epochs, save_scores=args.save_scores, **options)
+        else:
+            checkpoint = args.checkpoint
+            if checkpoint is None and args.checkpoints is not None:
+                from laclip_eval.benchmark import model_checkpoints
+
+                checkpoint = model_checkpoints([args.model], args.checkpoints)[0][1]
+            laclip_eval.run_benchmark(args.data, model=args.model, checkpoint=checkpoint, device=args.device,
+                                      out_dir=args.out, seed=args.seed, save_scores=args.save_scores,
+                                      epochs=args.epochs, **options)
     except laclip_eval.EvalConfigError as err:
         raise UsageError(str(err)) from err
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import laclip_eval
+
+    if not (args.data / "train.parquet").exists():
+        raise UsageError(f"{args.data}/train.parquet not found: pass a culti dataset folder (culti dataset --out DIR)")
+    try:
+        counts = laclip_eval.export_dataset(args.data, args.out, args.format, shard_size=args.shard_size)
+    except laclip_eval.EvalConfigError as err:
+        raise UsageError(str(err)) from err
+    summary = "; ".join(f"{split} " + ", ".join(f"{v} {k}" for k, v in c.items()) for split, c in counts.items())
+    print(f"{args.format} export written to {args.out}: {summary}")
     return EXIT_OK
 
 

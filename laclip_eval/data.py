@@ -94,3 +94,41 @@ def decode_image(data: bytes):
     image = Image.open(io.BytesIO(data))
     image.load()
     return flatten_alpha(image)
+
+
+def check_leakage(data_dir: Path) -> dict:
+    """Given a dataset folder, raise EvalConfigError when one image (by sha256 of its bytes) or
+    one group_id lies in two splits; return the counts checked."""
+    import pyarrow.parquet as pq
+
+    seen_image: dict[str, tuple[str, str]] = {}  # sha256 -> (split, row id)
+    seen_group: dict[str, tuple[str, str]] = {}
+    counts = {"rows": 0, "images": 0, "groups": 0}
+    for split in SPLITS:
+        path = Path(data_dir) / f"{split}.parquet"
+        if not path.is_file():
+            continue
+        try:
+            names = pq.read_schema(path).names
+            columns = ["id", "image"] + (["group_id"] if "group_id" in names else [])
+            table = pq.read_table(path, columns=columns)
+        except (KeyError, ValueError, OSError) as err:  # pyarrow's ArrowInvalid is a ValueError
+            raise EvalConfigError(f"{path}: not a readable culti split (needs columns id, image): {err}") from err
+        groups = table.column("group_id").to_pylist() if "group_id" in names else [None] * table.num_rows
+        for row_id, image, group in zip(table.column("id").to_pylist(), table.column("image").to_pylist(),
+                                        groups, strict=True):
+            counts["rows"] += 1
+            digest = hashlib.sha256((image or {}).get("bytes") or b"").hexdigest()
+            for key, seen, what in ((digest, seen_image, "image"), (group, seen_group, "group_id")):
+                if key is None:
+                    continue
+                first = seen.setdefault(key, (split, str(row_id)))
+                if first[0] != split:
+                    shown = key[:12] if what == "image" else key
+                    raise EvalConfigError(
+                        f"{data_dir}: {what} {shown} is in both {first[0]} (row {first[1]}) and {split} "
+                        f"(row {row_id}): scores would be inflated; rebuild the dataset (culti build) so "
+                        "duplicates and groups stay in one split"
+                    )
+        counts["images"], counts["groups"] = len(seen_image), len(seen_group)
+    return counts

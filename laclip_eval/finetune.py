@@ -65,29 +65,58 @@ def _cosine(optimizer, total: int, warmup: int):
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
-def _train_transform(size: int, scale: tuple[float, float]):
+class AspectCrop:
+    """Given a PIL image, return a random crop of `scale` of its area whose aspect ratio is the
+    image's own times 3/4-4/3, so a crop always fits: a 6:1 silk band gets a different crop every
+    epoch instead of torchvision's fixed centre-crop fallback (its ratios 3/4-4/3 are absolute)."""
+
+    def __init__(self, scale: tuple[float, float]) -> None:
+        self.scale = scale
+
+    def box(self, image) -> tuple[int, int, int, int]:
+        """Given a PIL image, return a random crop box (x0, y0, x1, y1) drawn from torch's RNG."""
+        from torchvision import transforms as T
+
+        aspect = image.width / image.height
+        top, left, h, w = T.RandomResizedCrop.get_params(image, list(self.scale), [aspect * 3 / 4, aspect * 4 / 3])
+        return left, top, left + w, top + h
+
+    def __call__(self, image):
+        return image.crop(self.box(image))
+
+
+def train_transform(size: int, scale: tuple[float, float], geometry: str = "stretch"):
+    """Return the training augmentation: a random crop of `scale` of the area, then the same
+    geometry as evaluation (letterbox to a square for "pad", resize to it for "stretch"; "squash"
+    is the old absolute-ratio crop, kept for comparisons)."""
     from torchvision import transforms as T
 
+    from laclip_eval.encode import Letterbox
+
     # no colour jitter: descriptions name colours
-    return T.Compose([
-        T.RandomResizedCrop(size, scale=scale, ratio=(3 / 4, 4 / 3), interpolation=T.InterpolationMode.BICUBIC),
-        T.ToTensor(),
-        T.Normalize(MEAN, STD),
-    ])
+    if geometry == "squash":
+        crop = [T.RandomResizedCrop(size, scale=scale, ratio=(3 / 4, 4 / 3), interpolation=T.InterpolationMode.BICUBIC)]
+    elif geometry == "stretch":
+        crop = [AspectCrop(scale), T.Resize((size, size), interpolation=T.InterpolationMode.BICUBIC)]
+    else:
+        crop = [AspectCrop(scale), Letterbox(size)]
+    return T.Compose([*crop, T.ToTensor(), T.Normalize(MEAN, STD)])
 
 
 def contrastive_loss(image_emb, text_emb, logit_scale, same_image, same_text):
-    """Symmetric InfoNCE; rows sharing an image or a text are all positives (soft targets)."""
+    """Symmetric InfoNCE; rows sharing an image or a text are all positives: each side's targets
+    spread evenly over its positives (every target row sums to 1)."""
     import torch
     import torch.nn.functional as F
 
     image_emb = F.normalize(image_emb.float(), dim=-1)
     text_emb = F.normalize(text_emb.float(), dim=-1)
-    logits = logit_scale.exp() * image_emb @ text_emb.T
-    target = (same_image | same_text).float()
-    target = target / target.sum(dim=1, keepdim=True)
-    loss_i = torch.sum(-target * F.log_softmax(logits, dim=1), dim=1).mean()
-    loss_t = torch.sum(-target.T * F.log_softmax(logits.T, dim=1), dim=1).mean()
+    logits = logit_scale.exp() * image_emb @ text_emb.T  # [image of row i, text of row j]
+    positive = (same_image | same_text).float()
+    target_i = positive / positive.sum(dim=1, keepdim=True)
+    target_t = positive.T / positive.T.sum(dim=1, keepdim=True)
+    loss_i = torch.sum(-target_i * F.log_softmax(logits, dim=1), dim=1).mean()
+    loss_t = torch.sum(-target_t * F.log_softmax(logits.T, dim=1), dim=1).mean()
     return (loss_i + loss_t) / 2
 
 
@@ -125,8 +154,8 @@ def validation_mr(model, pils: list, split: Split, size: int, cfg: EvalConfig) -
     if not split.pairs:
         return None
     model.eval()
-    images = encode_pils(model, pils, size, cfg.device, cfg.encode_batch_size)
-    texts = encode_texts(model, split.texts, cfg.device, cfg.encode_batch_size, cfg.context_length)
+    images = encode_pils(model, pils, size, cfg.device, cfg.encode_batch_size, precision=cfg.amp, geometry=cfg.geometry)
+    texts = encode_texts(model, split.texts, cfg.device, cfg.encode_batch_size, cfg.context_length, precision=cfg.amp)
     return retrieval_metrics(texts @ images.T, split.positives())["MR"]
 
 
@@ -138,17 +167,20 @@ def finetune(model, train: Split, val: Split, size: int, cfg: EvalConfig, log=pr
     seed_everything(cfg.seed)
     start = time.perf_counter()
     train_pils = decode_all(train.images, train.image_ids, max_side=max(2 * size, 128))
-    val_pils = decode_all(val.images, val.image_ids)
+    val_pils = decode_all(val.images, val.image_ids, max_side=4 * size)  # as the benchmark decodes them
     tokens = tokenize(train.texts, cfg.context_length)
     pairs = np.array(train.pairs, dtype=np.int64).reshape(-1, 2)
     micro = cfg.train_batch // cfg.grad_accum if cfg.grad_accum > 1 else cfg.train_batch
     steps_per_epoch = max(1, len(pairs) // (micro * cfg.grad_accum))
     total = steps_per_epoch * cfg.n_epochs
-    opt = _optimizer(model, cfg.learning_rate, cfg.weight_decay)
-    sched = _cosine(opt, total, warmup=int(cfg.warmup_frac * total))
-    augment = _train_transform(size, cfg.train_crop_scale)
+    opt = _optimizer(model, cfg.learning_rate, cfg.decay)
+    sched = _cosine(opt, total, warmup=cfg.warmup(total))
+    augment = train_transform(size, cfg.crop_scale_train, cfg.geometry)
     rng = np.random.default_rng(cfg.seed)
     model.to(cfg.device)
+    model.set_grad_checkpointing(cfg.checkpointing)
+    # fp16 needs loss scaling; bf16 has fp32's range and fp32 needs nothing
+    scaler = torch.amp.GradScaler("cuda", enabled=cfg.amp == "fp16")
 
     best_mr = validation_mr(model, val_pils, val, size, cfg)
     history = [EpochLog(0, None, best_mr)]
@@ -167,16 +199,18 @@ def finetune(model, train: Split, val: Split, size: int, cfg: EvalConfig, log=pr
                 batch = batches[s * cfg.grad_accum + a]
                 t_idx, i_idx = torch.from_numpy(batch[:, 0]), torch.from_numpy(batch[:, 1])
                 pixels = next(pixel_batches).to(cfg.device, non_blocking=True)
-                with autocast(cfg.device):
+                with autocast(cfg.device, cfg.amp):
                     img = model.encode_image(pixels)
                     txt = model.encode_text(tokens[t_idx].to(cfg.device))
                 same_i = (i_idx[:, None] == i_idx[None, :]).to(cfg.device)
                 same_t = (t_idx[:, None] == t_idx[None, :]).to(cfg.device)
                 loss = contrastive_loss(img, txt, model.logit_scale, same_i, same_t) / cfg.grad_accum
-                loss.backward()
+                scaler.scale(loss).backward()
                 losses.append(float(loss.detach()) * cfg.grad_accum)
+            scaler.unscale_(opt)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
+            scaler.step(opt)
+            scaler.update()
             sched.step()
             step += 1
             with torch.no_grad():  # CLIP caps the temperature at 100
@@ -188,5 +222,6 @@ def finetune(model, train: Split, val: Split, size: int, cfg: EvalConfig, log=pr
             best_mr, best_epoch = mr, epoch
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
+    model.set_grad_checkpointing(False)
     model.eval()
     return FinetuneResult(cfg.n_epochs, step, best_epoch, tuple(history), time.perf_counter() - start)

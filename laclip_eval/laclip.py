@@ -1,6 +1,7 @@
 """LACLIP: training-free local alignment. Random crops of each image and the image itself go
 through the visual encoder; crop weights come from crop-vs-global similarity; the score is the
-weighted crop-text similarity, optionally mixed with the global one (alpha)."""
+weighted crop-text similarity (the paper's figure: PAPER_PARAMS), optionally mixed with the global
+one (alpha, the validation-tuned variant)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from laclip_eval.config import PAPER_CROP_SCALE, PAPER_K, PAPER_TAU
 from laclip_eval.encode import encode_pils
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the decoded image
@@ -25,6 +27,9 @@ class LaclipParams:
     crop_scale: tuple[float, float]  # crop area as a fraction of the image area
 
 
+PAPER_PARAMS = LaclipParams(PAPER_K, PAPER_TAU, 0.0, PAPER_CROP_SCALE)
+
+
 @dataclass(frozen=True, slots=True)
 class Gallery:
     """Global and crop embeddings of one split's images, with what they cost to compute."""
@@ -33,7 +38,8 @@ class Gallery:
     crop_emb: np.ndarray  # [n, k_max, d]
     seconds_global: float
     seconds_crops: float
-    cached: bool
+    cached: bool  # True: read from the cache, so the seconds are from the run that wrote it
+    measured_on: str = ""  # the device the seconds were measured on
 
 
 def crop_boxes(image_id: str, width: int, height: int, k: int, scale: tuple[float, float],
@@ -65,17 +71,18 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def encode_global(model, pils: list, size: int, device: str, batch: int) -> tuple[np.ndarray, float]:
-    """Given decoded images, return their global embeddings and the seconds spent."""
+def encode_global(model, pils: list, size: int, device: str, batch: int, **prep) -> tuple[np.ndarray, float]:
+    """Given decoded images, return their global embeddings and the seconds spent; `prep` is
+    encode_pils' precision and geometry."""
     _sync(device)
     start = time.perf_counter()
-    emb = encode_pils(model, pils, size, device, batch)
+    emb = encode_pils(model, pils, size, device, batch, **prep)
     _sync(device)
     return emb, time.perf_counter() - start
 
 
 def encode_crops(model, pils: list, ids: list[str], size: int, device: str, batch: int,
-                 k: int, scale: tuple[float, float], seed: int) -> tuple[np.ndarray, float]:
+                 k: int, scale: tuple[float, float], seed: int, **prep) -> tuple[np.ndarray, float]:
     """Given decoded images, return [n, k, d] crop embeddings (encoded in batches of about
     `batch` crops across images) and the seconds spent."""
     _sync(device)
@@ -86,7 +93,7 @@ def encode_crops(model, pils: list, ids: list[str], size: int, device: str, batc
         crops = []
         for image, image_id in zip(pils[first:first + per_chunk], ids[first:first + per_chunk], strict=True):
             crops += [image.crop(b) for b in crop_boxes(image_id, *image.size, k, scale, seed)]
-        emb = encode_pils(model, crops, size, device, batch)
+        emb = encode_pils(model, crops, size, device, batch, **prep)
         chunks.append(emb.reshape(-1, k, emb.shape[-1]))
     _sync(device)
     out = np.concatenate(chunks) if chunks else np.zeros((0, k, 1), dtype=np.float32)
@@ -95,24 +102,27 @@ def encode_crops(model, pils: list, ids: list[str], size: int, device: str, batc
 
 def build_gallery(model, pils: list, ids: list[str], size: int, device: str, batch: int, k: int,
                   scale: tuple[float, float], seed: int, cache: Path | None = None,
-                  global_: tuple[np.ndarray, float] | None = None) -> Gallery:
+                  global_: tuple[np.ndarray, float] | None = None, measured_on: str = "",
+                  **prep) -> Gallery:
     """Given decoded images, return their Gallery, read from / written to the .npz `cache` file;
-    `global_` passes global embeddings (and their seconds) already computed for another scale."""
+    `global_` passes global embeddings (and their seconds) already computed for another scale;
+    `prep` is encode_pils' precision and geometry (part of the caller's cache key)."""
     if cache is not None and cache.is_file():
         with np.load(cache) as z:
             return Gallery(z["global_emb"], z["crop_emb"], float(z["seconds_global"]),
-                           float(z["seconds_crops"]), cached=True)
+                           float(z["seconds_crops"]), cached=True,
+                           measured_on=str(z["measured_on"]) if "measured_on" in z else "")
     if global_ is None:
-        global_ = encode_global(model, pils, size, device, batch)
+        global_ = encode_global(model, pils, size, device, batch, **prep)
     global_emb, t_global = global_
-    crop_emb, t_crops = encode_crops(model, pils, ids, size, device, batch, k, scale, seed)
+    crop_emb, t_crops = encode_crops(model, pils, ids, size, device, batch, k, scale, seed, **prep)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp.npz")
         np.savez(tmp, global_emb=global_emb, crop_emb=crop_emb, seconds_global=t_global,
-                 seconds_crops=t_crops)
+                 seconds_crops=t_crops, measured_on=np.array(measured_on))
         tmp.replace(cache)
-    return Gallery(global_emb, crop_emb, t_global, t_crops, cached=False)
+    return Gallery(global_emb, crop_emb, t_global, t_crops, cached=False, measured_on=measured_on)
 
 
 def crop_weights(global_emb: np.ndarray, crop_emb: np.ndarray, tau: float) -> np.ndarray:

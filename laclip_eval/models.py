@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from laclip_eval.config import PRETRAINED, TINY, EvalConfigError
+from laclip_eval.config import PRETRAINED, TINY, TINY_RN, EvalConfigError
 
 MEAN = (0.48145466, 0.4578275, 0.40821073)  # CLIP's, as in cn_clip.clip.image_transform
 STD = (0.26862954, 0.26130258, 0.27577711)
@@ -16,6 +16,8 @@ def model_info(name: str) -> dict:
     """Given a model name, return the CLIP(**info) arguments from cn_clip's model_configs JSONs."""
     if name == "tiny":
         return dict(TINY)
+    if name == "tiny-rn":
+        return {**TINY_RN, "vision_layers": list(TINY_RN["vision_layers"])}
     from cn_clip.clip import utils as cn_utils
 
     vision, text, _, _ = PRETRAINED[name]
@@ -29,8 +31,8 @@ def model_info(name: str) -> dict:
 
 def struct_name(name: str) -> str:
     """Given a model name, return cn_clip's `vision@text` name stored in checkpoints."""
-    if name == "tiny":
-        return "tiny"
+    if name not in PRETRAINED:
+        return name
     vision, text, _, _ = PRETRAINED[name]
     return f"{vision}@{text}"
 

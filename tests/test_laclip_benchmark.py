@@ -15,7 +15,7 @@ from laclip_eval.metrics import retrieval_metrics
 from laclip_eval.models import load_model
 from laclip_eval.synthetic import synthetic_rows, write_dataset, write_synthetic_dataset
 
-METHODS = ["fine-tuned", "fine-tuned+LACLIP"]
+METHODS = ["fine-tuned", "LACLIP (paper)", "LACLIP (tuned)"]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,10 @@ def test_benchmark_json_schema_and_scores(bench, capsys):
     assert (on_disk["n_images"], on_disk["n_texts"]) == (20, 20)
     assert set(on_disk["params"]) >= {"K", "tau", "alpha", "crop_scale", "seed"}
     assert on_disk["params"]["K"] in (2, 4, 8) and on_disk["params"]["selected_on"] == "validation"
+    # the paper's LACLIP: fixed, not tuned; 60 crops, softmax(e^4 cos) weights, no global term
+    paper = on_disk["params_paper"]
+    assert (paper["K"], paper["alpha"]) == (60, 0.0) and paper["tau"] == pytest.approx(np.exp(-4))
+    assert on_disk["timing"]["paper"]["K"] == 60 and on_disk["leakage_check"]["passed"]
     assert set(on_disk["timing"]) >= {"global_images_per_s", "laclip_overhead_ratio", "finetune_seconds"}
     assert on_disk["timing"]["from_cache"] is False and on_disk["timing"]["global_images_per_s"] > 0
     assert [r["method"] for r in on_disk["rows"]] == METHODS
@@ -63,7 +67,7 @@ def test_benchmark_json_schema_and_scores(bench, capsys):
     with np.load(out / "scores.npz") as z:
         positives = np.zeros(z["global_scores"].shape, dtype=bool)
         positives[z["pairs"][:, 0], z["pairs"][:, 1]] = True
-        for name, key in zip(METHODS, ["global_scores", "laclip_scores"], strict=True):
+        for name, key in zip(METHODS, ["global_scores", "laclip_paper_scores", "laclip_scores"], strict=True):
             row = next(r for r in on_disk["rows"] if r["method"] == name)
             assert retrieval_metrics(z[key], positives) == {k: row[k] for k in ("t2i", "i2t", "MR")}
 
@@ -75,7 +79,7 @@ def test_checkpoint_gives_zero_shot_row_and_reuses_the_cache(bench, small):
     assert [r["method"] for r in again["rows"]] == ["zero-shot", *METHODS]
     assert again["checkpoint"] == str(path)
     # the saved best weights score on test exactly as the in-memory fine-tuned model did
-    assert again["rows"][0] == {**first["rows"][0], "method": "zero-shot"}
+    assert again["rows"][0] == {**first["rows"][0], "method": "zero-shot", "weights": "given checkpoint"}
     assert again["rows"][1:] == first["rows"] and again["params"] == first["params"]
     assert again["timing"]["from_cache"] is True and list((out / "cache").glob("*.npz"))
 
