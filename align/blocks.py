@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from align.labels import parse_caption
+from align.clean import has_cjk
+from align.labels import NEAR_CAPTION_CHARS, parse_caption
 from culti.records import BlockKind, PageExtract, TextBlock
 
 
 def _caption_line(line: str) -> bool:
     parsed = parse_caption(line)
     return parsed is not None and len(line.strip()) <= 40
+
+
+def _line_ended(prev: str, longest: int) -> bool:
+    """The line before ends its own text (a sentence, or a short label such as "Frame 90"): the
+    next line starts afresh, it does not carry on a sentence that cites a figure."""
+    prev = prev.strip()
+    return not prev or prev[-1] in ".:;!?。：；！？" or len(prev) < 0.5 * longest
+
+
+def _latin_caption_line(line: str) -> bool:
+    """A long Latin caption line ("Figure 2: Two sample frames from ..."): it runs to the
+    block's end (a Latin caption is a paragraph of its own)."""
+    return not has_cjk(line) and parse_caption(line, max_chars=NEAR_CAPTION_CHARS) is not None
 
 
 def split_block(b: TextBlock) -> list[TextBlock]:
@@ -20,7 +34,21 @@ def split_block(b: TextBlock) -> list[TextBlock]:
     text above it; line boxes are gone, so each piece gets an even share of the block's height.
     """
     lines = b.text.split("\n")
-    cuts = [i for i, ln in enumerate(lines) if i > 0 and _caption_line(ln)]
+    longest = max(len(ln.strip()) for ln in lines)
+    # a Latin label at a line's start after a full line carries on a sentence ("as shown in\n
+    # Figure 4-10."): a reference, not a caption
+    cuts = [i for i, ln in enumerate(lines) if i > 0 and _caption_line(ln)
+            and (has_cjk(ln) or _line_ended(lines[i - 1], longest))]
+    latin = next((i for i, ln in enumerate(lines) if i > 0 and _latin_caption_line(ln)
+                  and _line_ended(lines[i - 1], longest)), None)
+    if not cuts and latin is not None:
+        step = (b.bbox_pt[3] - b.bbox_pt[1]) / len(lines)
+        x0, y0, x1, _ = b.bbox_pt
+        head = replace(b, text="\n".join(lines[:latin]).strip(), bbox_pt=(x0, y0, x1, y0 + latin * step),
+                       kind=BlockKind.TEXT if b.kind == BlockKind.CAPTION else b.kind)
+        cap = replace(b, text="\n".join(lines[latin:]).strip(), bbox_pt=(x0, y0 + latin * step, x1, b.bbox_pt[3]),
+                      kind=BlockKind.CAPTION)
+        return [head, cap] if head.text else [cap]
     if not cuts or len(lines) < 2:
         return [b]
     # a row of side-by-side captions stays whole: captions.split_caption_lines handles it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from align.blocks import split_page
@@ -14,6 +15,7 @@ from align.describe import Description, describe
 from align.domain import detect_domain
 from align.headers import is_running, learn_running
 from align.labels import parse_caption
+from align.merge import merge_figures
 from align.pairing import Match, Unit, pair_book
 from culti.records import (
     BookAlignment,
@@ -24,6 +26,7 @@ from culti.records import (
     Reject,
     RejectReason,
     Stage,
+    TextKind,
     TextOrigin,
 )
 
@@ -47,9 +50,22 @@ def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignme
     body_font = body_font_size(pages)
     found: dict[int, PageCaptions] = {p.page: find_captions(p, drops[p.page], body_font) for p in pages}
     result = pair_book(pages, found, config)
-    descriptions = describe(pages, drops, found, result.matches, body_font)
+    # an unlabelled "caption" no figure took is a short line of text, free for descriptions
+    loose = [c for c in result.orphan_captions if not c.labelled]
+    for c in loose:
+        pc = found[c.page]
+        found[c.page] = PageCaptions(tuple(x for x in pc.captions if x is not c), pc.subcaptions,
+                                     pc.used - set(c.block_ids))
+    descriptions = describe(pages, drops, found, result.matches, body_font, config.body_references)
     pairs: list[Pair] = []
     for m, d in zip(result.matches, descriptions, strict=True):
+        if "one-caption" in m.evidence and len(m.unit.figures) > 1 and not m.unit.composite:
+            merged = merge_figures(m.unit.figures)
+            for f in m.unit.figures:
+                if f.index != merged.index:
+                    rejects.append(_reject(f, RejectReason.MERGED,
+                                           f"one figure with {merged.id}: pieces under one caption"))
+            m = replace(m, unit=Unit(m.unit.page, (merged,), (None,), merged.bbox_pt))
         for pair in _pairs_of(m, d, domain, config, sha):
             if pair.confidence < config.min_confidence:
                 rejects.append(_reject(pair.figure, RejectReason.LOW_CONFIDENCE,
@@ -57,10 +73,17 @@ def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignme
                                        caption=pair.caption, text=pair.text))
             else:
                 pairs.append(pair)
+    sizes = {p.page: p.width_pt * p.height_pt for p in pages}
     for u in result.lonely_units:
         for f in u.figures:
-            rejects.append(_reject(f, RejectReason.NO_CAPTION, "no caption on this or the facing page"))
+            if _small(f, sizes.get(f.page, 0.0), config):
+                rejects.append(_reject(f, RejectReason.TOO_SMALL,
+                                       "small image and no caption claims it (icon, ornament)"))
+            else:
+                rejects.append(_reject(f, RejectReason.NO_CAPTION, "no caption on this or the facing page"))
     for c in result.orphan_captions:
+        if not c.labelled:
+            continue
         rejects.append(Reject(stage=Stage.ALIGN, reason=RejectReason.ORPHAN_CAPTION, source=source,
                               source_sha256=sha, page=c.page, bbox_pt=c.bbox,
                               detail="caption with no figure near it or on the facing page",
@@ -68,6 +91,12 @@ def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignme
     pairs.sort(key=lambda p: (p.figure.page, p.figure.index))
     rejects.sort(key=lambda r: (r.page or 0, r.reason.value, r.item_id or "", r.bbox_pt or ()))
     return BookAlignment(book=source, domain=domain, pairs=tuple(pairs), rejects=tuple(rejects))
+
+
+def _small(f: Figure, page_area: float, config: AlignConfig) -> bool:
+    """A picture under `small_figure_area_frac` of its page: kept only when a caption claims it."""
+    x0, y0, x1, y1 = f.bbox_pt
+    return page_area > 0 and (x1 - x0) * (y1 - y0) < config.small_figure_area_frac * page_area
 
 
 def _reject(f: Figure, reason: RejectReason, detail: str, caption: str = "", text: str = "") -> Reject:
@@ -78,7 +107,7 @@ def _reject(f: Figure, reason: RejectReason, detail: str, caption: str = "", tex
 
 def _caption_text(c: Caption, simplified: bool) -> str:
     title = strip_edge_noise(clean_text(c.title, to_simplified=False))
-    line = f"{c.printed_label} {title}".strip()
+    line = f"{c.printed_label}{c.printed_sep} {title}".strip()
     return t2s(line) if simplified else line
 
 
@@ -95,7 +124,8 @@ def confidence(m: Match) -> float:
 def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha: str) -> list[Pair]:
     simplified = config.to_simplified
     title_o = strip_edge_noise(clean_text(m.caption.title, to_simplified=False))
-    caption_o = f"{m.caption.printed_label} {title_o}".strip()
+    marker = f"（{m.caption.position}）" if m.caption.position else ""
+    caption_o = f"{m.caption.printed_label}{m.caption.printed_sep}{marker} {title_o}".strip()
     evidence = m.caption.evidence + m.evidence + d.evidence
     group = _group_key(m.unit, m.caption, sha)
     conf = confidence(m)
@@ -107,7 +137,9 @@ def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha
             cap_o = f"{caption_o} ({sub.sub_label}) {sub_title}".strip()
             title = f"{title_o} {sub_title}".strip()
             label = f"{m.caption.label}({sub.sub_label})" if m.caption.label else f"({sub.sub_label})"
-        text_o = d.text
+        text_o, kind = d.text, TextKind.DESCRIPTION
+        if not text_o.strip() and title.strip():
+            text_o, kind = title, TextKind.CAPTION  # a caption and no description: still a pair
         out.append(Pair(
             figure=f,
             caption=t2s(cap_o) if simplified else cap_o,
@@ -124,7 +156,8 @@ def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha
             group_hint=group,
             caption_page=m.caption.page,
             caption_bbox_pt=m.caption.bbox,
-            text_bbox_pt=d.bbox,
+            text_bbox_pt=d.bbox if kind == TextKind.DESCRIPTION else None,
+            text_kind=kind,
         ))
     return out
 

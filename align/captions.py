@@ -5,13 +5,21 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from align.clean import has_cjk
 from align.geometry import h_overlap, union, v_overlap
-from align.labels import CaptionParse, SubCaption, parse_caption, parse_subcaption
+from align.labels import (
+    MAX_CAPTION_CHARS,
+    NEAR_CAPTION_CHARS,
+    CaptionParse,
+    SubCaption,
+    parse_caption,
+    parse_subcaption,
+)
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
-MAX_UNLABELLED_CHARS = 40
+MAX_UNLABELLED_CHARS = 60
 # sub-captions OCR joined on one row with a space: "甲全貌 乙局部", "(a) 正面 (b) 背面"
 _SUB_SPLIT = re.compile(r"\s+(?=[(（]?[a-h甲乙丙丁戊己庚辛][)）]?(?:\s|[^\sA-Za-z]|$))")
 
@@ -32,6 +40,8 @@ class Caption:
     rest: str  # description lines printed inside the caption block
     origin: TextOrigin
     evidence: tuple[str, ...]
+    position: str = ""  # 左/右/上/下/左上... printed after the label: which picture of a row it names
+    printed_sep: str = ""  # ":" of "Figure 1: ...", "：" of "图1：..." as printed
 
     @property
     def labelled(self) -> bool:
@@ -124,7 +134,8 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                 captions.append(_caption(page.page, i, (i,), bbox, parsed, parsed.title, {b.origin},
                                          ["label-regex", "split-block"] + _typography(b, body_font)))
             continue
-        parsed = parse_caption(b.text)
+        near = b.kind == BlockKind.CAPTION or _near_figure(b.bbox_pt, page, 36.0)
+        parsed = parse_caption(b.text, max_chars=NEAR_CAPTION_CHARS if near else MAX_CAPTION_CHARS)
         if parsed is not None:
             ids, bbox, title = [i], b.bbox_pt, parsed.title
             origins = {b.origin}
@@ -138,8 +149,13 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                     origins.add(blocks[j].origin)
                     evidence.append("title-joined")
             evidence += _typography(b, body_font)
+            rest = parsed.rest
+            if rest and (b.origin == TextOrigin.PDF or not has_cjk(rest)) and _title_tail(rest):
+                title, rest = f"{title}\n{rest}", ""  # a text-layer caption runs until its block ends
+                evidence.append("multi-line")
             used.update(ids)
-            captions.append(_caption(page.page, i, tuple(ids), bbox, parsed, title, origins, evidence))
+            cap = _caption(page.page, i, tuple(ids), bbox, parsed, title, origins, evidence)
+            captions.append(_continued(replace(cap, rest=rest), blocks, used, drop))
             continue
         sub_pieces = _subcaption_pieces(b) if _near_figure(b.bbox_pt, page, 40.0) else []
         if sub_pieces:
@@ -147,20 +163,94 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
             subs += [SubCaptionBlock(page.page, i, bbox, sc.sub_label, sc.title)
                      for sc, bbox in sub_pieces]
             continue
-        if _unlabelled_caption(b, page, body_font):
+    labelled_page = any(c.labelled for c in captions)
+    for i, b in enumerate(blocks):  # unlabelled captions: after the labelled ones took their lines
+        if labelled_page:
+            break  # a page that labels its captions labels them all: short lines are labels inside figures
+        if i in drop or i in used:
+            continue
+        ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)
+        if ev:
             used.add(i)
-            captions.append(Caption(
-                page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
-                label="", base_label="", sub_label="", title=b.text.strip(), rest="",
-                origin=b.origin, evidence=("unlabelled",) + tuple(_typography(b, body_font)),
-            ))
+            cap = Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
+                          label="", base_label="", sub_label="", title=b.text.strip(), rest="",
+                          origin=b.origin, evidence=("unlabelled", *ev, *_typography(b, body_font)))
+            captions.append(_continued(cap, blocks, used, drop))
+    captions = [_with_position(c) for c in captions]
     return PageCaptions(tuple(captions), tuple(subs), frozenset(used))
+
+
+def _title_tail(rest: str) -> bool:
+    """Lines after a caption line in one text-layer block that still belong to its title: short,
+    no sentence inside (a Chinese description would say something); a Latin caption runs on."""
+    rest = rest.strip()
+    if rest and not has_cjk(rest):
+        return len(rest) <= 2 * NEAR_CAPTION_CHARS
+    return 0 < len(rest) <= 40 and rest.count("\n") <= 1 and "。" not in rest[:-1] and not rest.endswith("。")
+
+
+def _continued(cap: Caption, blocks: Sequence[TextBlock], used: set[int], drop: set[int]) -> Caption:
+    """Given a caption, return it with the short lines right under it in the same type (a title
+    wrapped onto its own centred line, which the text layer made a separate block) joined."""
+    if cap.rest:
+        return cap
+    box, ids, title = cap.bbox, list(cap.block_ids), cap.title
+    first = blocks[cap.block_ids[0]]
+    for _ in range(2):
+        nxt = None
+        for j, b in enumerate(blocks):
+            if j in used or j in drop or j in ids:
+                continue
+            if _continues_caption(box, first, b):
+                nxt = j
+                break
+        if nxt is None:
+            break
+        b = blocks[nxt]
+        ids.append(nxt)
+        used.add(nxt)
+        box = union(box, b.bbox_pt)
+        title = f"{title}\n{b.text.strip()}"
+    if len(ids) == len(cap.block_ids):
+        return cap
+    return replace(cap, block_ids=tuple(ids), bbox=box, title=title,
+                   evidence=(*cap.evidence, "multi-line"))
+
+
+def _continues_caption(box: BBox, first: TextBlock, b: TextBlock) -> bool:
+    text = b.text.strip()
+    if not text or len(text) > 40 or "\n" in text or "。" in text or parse_caption(text):
+        return False
+    line = max(first.font_size or 0.0, (first.bbox_pt[3] - first.bbox_pt[1]) / (first.text.count("\n") + 1))
+    gap = b.bbox_pt[1] - box[3]
+    if not -0.3 * line <= gap <= 0.8 * line:
+        return False
+    if first.font_size and b.font_size and abs(first.font_size - b.font_size) > 0.3:
+        return False
+    bb = b.bbox_pt
+    inside = bb[0] >= box[0] - 0.5 * line and bb[2] <= box[2] + 0.5 * line
+    return inside and parse_subcaption(text) is None
+
+
+_POSITION = re.compile(r"^\s*(?:[(（]\s*(?P<p1>左上|右上|左下|右下|左|右|上|下|中)\s*[)）]"
+                       r"|(?P<p2>左上|右上|左下|右下|左|右|上|下|中)图\s*[:：]?)\s*")
+
+
+def _with_position(c: Caption) -> Caption:
+    """Given a caption, return it with a leading 左/右/上/下 marker ("（左）", "左图") moved out of
+    its title into `position`."""
+    m = _POSITION.match(c.title)
+    if not c.labelled or not m:
+        return c
+    return replace(c, position=m.group("p1") or m.group("p2"), title=c.title[m.end():],
+                   evidence=(*c.evidence, f"position:{m.group('p1') or m.group('p2')}"))
 
 
 def _caption(page: int, order: int, ids: tuple[int, ...], bbox: BBox, parsed: CaptionParse,
              title: str, origins: set[TextOrigin], evidence: list[str]) -> Caption:
     return Caption(
         page=page, order=order, block_ids=ids, bbox=bbox, printed_label=parsed.printed_label,
+        printed_sep=parsed.printed_sep,
         label=parsed.label, base_label=parsed.base_label, sub_label=parsed.sub_label, title=title,
         rest=parsed.rest, origin=TextOrigin.OCR if TextOrigin.OCR in origins else TextOrigin.PDF,
         evidence=tuple(evidence),
@@ -235,12 +325,74 @@ def _typography(b: TextBlock, body_font: float | None) -> list[str]:
     return ev
 
 
-def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None) -> bool:
-    """A caption with no label: the layout model says so, or small type hugging a figure."""
+def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None,
+                        blocks: Sequence[TextBlock], skip: set[int]) -> tuple[str, ...]:
+    """Given a block, return the evidence that it is a caption with no label, or () when not.
+
+    A caption with no label is short, says no full sentence, hugs one picture (under, over or
+    beside it, nothing in between) and is set apart from the body: the layout model's
+    figure_caption, smaller type, or centred on its picture.
+    """
     text = b.text.strip()
-    if not text or len(text) > MAX_UNLABELLED_CHARS or "。" in text[:-1] or "\n" in text:
-        return False
-    if b.kind == BlockKind.CAPTION:
-        return _near_figure(b.bbox_pt, page, 60.0)
-    smaller = bool(b.font_size and body_font and b.font_size < 0.9 * body_font)
-    return smaller and not text.endswith("。") and _near_figure(b.bbox_pt, page, 24.0)
+    layout = b.kind == BlockKind.CAPTION
+    if not text or len(text) > MAX_UNLABELLED_CHARS or text.count("\n") > 2:
+        return ()
+    if "。" in text and not layout:
+        return ()  # a description or body sentence
+    if b.kind == BlockKind.TITLE or _HEADING.match(text):
+        return ()  # a section heading over a picture is no caption
+    if b.font_size and body_font and b.font_size > 1.15 * body_font:
+        return ()  # a heading
+    smaller = bool(b.font_size and body_font and b.font_size < 0.95 * body_font)
+    line = (b.bbox_pt[3] - b.bbox_pt[1]) / (text.count("\n") + 1)
+    gap_max = max(24.0, 2.5 * line) if not layout else 60.0
+    bb = b.bbox_pt
+    for f in page.figures:
+        fb = f.bbox_pt
+        rel = _side(fb, bb, gap_max)
+        if rel is None or _text_between(fb, bb, b, blocks):
+            continue
+        fw = fb[2] - fb[0]
+        if rel in ("below", "above"):
+            inside = h_overlap(fb, bb) >= 0.8 * (bb[2] - bb[0])
+            centred = abs((bb[0] + bb[2]) - (fb[0] + fb[2])) / 2 <= 0.06 * fw + 3 and bb[2] - bb[0] < fw
+            if not (inside or centred):
+                continue
+            if layout or smaller:
+                return (rel, "layout" if layout else "smaller")
+            if centred and bb[0] > fb[0] + 3:
+                return (rel, "centred")
+        else:
+            level = abs(bb[1] - fb[1]) <= 3 or abs(bb[3] - fb[3]) <= 3
+            if layout or (smaller and level) or (level and line * 1.5 >= bb[3] - bb[1]):
+                return (rel, "layout" if layout else "beside-level")
+    return ()
+
+
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇]|"
+                      r"\d+(?:\.\d+)*[.、．]?\s|[(（][一二三四五六七八九十\d]+[)）])")
+
+
+def _side(fig: BBox, b: BBox, gap: float) -> str | None:
+    if h_overlap(fig, b) > 0 and 0 <= b[1] - fig[3] + 2 <= gap:
+        return "below"
+    if h_overlap(fig, b) > 0 and 0 <= fig[1] - b[3] + 2 <= gap:
+        return "above"
+    if v_overlap(fig, b) > 0.5 * (b[3] - b[1]) and 0 <= b[0] - fig[2] + 2 <= min(gap, 24.0):
+        return "right"
+    if v_overlap(fig, b) > 0.5 * (b[3] - b[1]) and 0 <= fig[0] - b[2] + 2 <= min(gap, 24.0):
+        return "left"
+    return None
+
+
+def _text_between(fig: BBox, box: BBox, me: TextBlock, blocks: Sequence[TextBlock]) -> bool:
+    corridor = union(fig, box)
+    inner = (corridor[0] + 1, corridor[1] + 1, corridor[2] - 1, corridor[3] - 1)
+    for o in blocks:
+        if o is me or not o.text.strip():
+            continue
+        ob = o.bbox_pt
+        if h_overlap(inner, ob) * v_overlap(inner, ob) > 0.3 * max((ob[2] - ob[0]) * (ob[3] - ob[1]), 1.0) \
+                and not (h_overlap(fig, ob) * v_overlap(fig, ob) > 0.5 * (ob[2] - ob[0]) * (ob[3] - ob[1])):
+            return True  # another block in the way (text printed over the picture does not count)
+    return False

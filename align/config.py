@@ -19,7 +19,11 @@ class AlignConfig:
     header_min_pages: int = 3  # a running header repeats on at least this many pages...
     header_min_share: float = 0.25  # ...and on at least this share of the book's pages
     keywords_top_k: int = 8
-    facing_pages: bool = True  # pair a captionless full-page plate with the caption opposite
+    small_figure_area_frac: float = 0.01  # smaller pictures pair only when a caption claims them
+    facing_pages: bool = True
+    # a figure with no description takes the body sentences that cite it (如图3-2所示...) as its
+    # text; off by default: that is running prose, and `text` falls back to the caption's title
+    body_references: bool = False  # pair a captionless full-page plate with the caption opposite
 
     def __post_init__(self) -> None:
         if self.domain not in DOMAINS:

@@ -91,7 +91,7 @@ def _continues(b: TextBlock, owned: Sequence[tuple[int, TextBlock]]) -> int | No
 
 def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
              found: dict[int, PageCaptions], matches: Sequence[Match],
-             body_font: float | None) -> list[Description]:
+             body_font: float | None, body_references: bool = False) -> list[Description]:
     """Given pages, running-block positions, captions and matches, return one description each."""
     owned: dict[int, list[_Body]] = {k: [] for k in range(len(matches))}
     leading: dict[int, list[_Body]] = {}
@@ -127,7 +127,10 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
                 leading.setdefault(p.page, []).append(body)
             else:
                 last_owner[p.page] = None  # prose after the last description
-    owned = {k: _cut_run(v, matches[k]) for k, v in owned.items()}
+    labels = {p.page: frozenset(c.label for c in found[p.page].captions if c.label)
+              for p in pages if p.page in found}
+    owned = {k: _cut_run(v, matches[k], body_font, labels.get(matches[k].caption.page, frozenset()))
+             for k, v in owned.items()}
     _carry_over(owned, leading, last_owner, matches)
     out = []
     for k, m in enumerate(matches):
@@ -138,7 +141,7 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
         rest = rest if cut is None else cut  # the caption's region ran on into other prose
         texts = [clean_text(rest, to_simplified=False)] if rest else []
         texts += [clean_text(b.block.text, to_simplified=False) for b in blocks]
-        if not blocks and not m.caption.rest and m.caption.labelled:
+        if body_references and not blocks and not m.caption.rest and m.caption.labelled:
             refs = _from_references(m, bodies, matches)
             if refs:
                 texts, blocks, evidence = [refs[0]], [refs[1]], ("ref-in-body",)
@@ -153,7 +156,16 @@ def _line_height(b: TextBlock) -> float:
     return (b.bbox_pt[3] - b.bbox_pt[1]) / (b.text.strip().count("\n") + 1)
 
 
-def _cut_run(blocks: list[_Body], m: Match) -> list[_Body]:
+def _cites_neighbour(b: TextBlock, m: Match, labels: frozenset[str]) -> bool:
+    """The first sentence cites another figure captioned on this page: running text that
+    introduces the next figure ("... is shown in Figure 3-14."), not this one's description."""
+    first = next((s for s in _SENTENCE.findall(b.text) if s.strip()), "")
+    own = m.caption.label
+    return any(r in labels and not label_match(r, own) for r in find_references(first))
+
+
+def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
+             on_page: frozenset[str] = frozenset()) -> list[_Body]:
     """Keep the description's run: stop at body prose that cites a figure (如图3-2所示, 见图3-4),
     at a change of type size in a text layer, or at a paragraph gap much wider than the first."""
     out: list[_Body] = []
@@ -182,8 +194,39 @@ def _cut_run(blocks: list[_Body], m: Match) -> list[_Body]:
                 break
         elif b.page == m.caption.page:
             first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
+            if _set_apart(b.block, m, body_font) or _cites_neighbour(b.block, m, on_page):
+                break  # body prose after a figure that has no description of its own
         out.append(b)
     return out
+
+
+FIRST_GAP_LINES = 1.6
+FIRST_GAP_MIN_PT = 16.0
+BODY_GAP_LINES = 1.0
+OCR_GAP_LINES = 1.3
+
+
+def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
+    """Given the first block under a figure unit, return whether a paragraph gap wider than a
+    description's parts it from the caption or figure right above it (body text, not description).
+    A block in the body's own type must follow as closely as its own lines follow each other.
+    """
+    bb = b.bbox_pt
+    boxes = [m.caption.bbox] + ([m.unit.bbox] if m.unit.page == m.caption.page else [])
+    # the caption counts wherever it sits across (a short first line set off to one side)
+    above = [a for a in boxes if (h_overlap(a, bb) > 0 or a is boxes[0]) and a[3] <= bb[1] + TOL_PT]
+    if not above:
+        return False
+    gap = bb[1] - max(a[3] for a in above)
+    body_type = (b.origin == TextOrigin.PDF and b.font_size and body_font
+                 and abs(b.font_size - body_font) <= 0.3)
+    if body_type:
+        # set like the running text: it must follow as closely as its own lines follow each other
+        return gap > BODY_GAP_LINES * _line_height(b)
+    if b.origin == TextOrigin.OCR:
+        # OCR boxes hug the ink, so a printed 1-line gap reads a little wider than a line
+        return gap > OCR_GAP_LINES * _line_height(b)
+    return gap > max(FIRST_GAP_LINES * _line_height(b), FIRST_GAP_MIN_PT)
 
 
 def _before_citation(text: str, started: bool) -> str | None:

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from align.clean import strip_edge_noise, t2s
+from align.clean import has_cjk, strip_edge_noise, t2s
 
-_PREFIX = r"(?P<prefix>[图圖]\s?版|插\s?[图圖]|彩\s?[图圖]|[图圖]|Fig\.?|FIG\.?|Plate|PLATE)"
+_PREFIX = r"(?P<prefix>[图圖]\s?版|插\s?[图圖]|彩\s?[图圖]|[图圖]|Figure|FIGURE|Fig\.?|FIG\.?|Plate|PLATE)"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
 # arabic numbers tolerate OCR spaces inside ("3 - 1 4") and every dash and dot we have met
 _SEP = r"[-‐‑‒–—―－﹣.．·・_]"
@@ -30,6 +30,7 @@ _LOOSE_SUB_RE = re.compile(r"^(?P<sub>)(?P<subcn>[甲乙丙丁戊己庚辛])\s*(
 _REF_FOLLOW = ("所示", "中", "为", "是", "可见", "的", "和", "与", "及", "、", "，", ",", "。", "即", "左", "右", "上", "下")
 _CAPTION_SEPS = " \t:：.．、,，-—_|"
 MAX_CAPTION_CHARS = 80
+NEAR_CAPTION_CHARS = 400  # a labelled block next to a figure: its caption may be a paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class CaptionParse:
     base_label: str = ""  # the label without its sub-label
     rest: str = ""  # lines after the caption line in the same block (a description)
     printed_label: str = ""  # the label as printed, NFKC, spaces removed (图3.14 stays 图3.14)
+    printed_sep: str = ""  # punctuation printed between label and title (":" in "Figure 1: ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +88,12 @@ def _label_from_match(m: re.Match[str]) -> tuple[str, str, str]:
     return (f"{base}({sub})" if sub else base), base, sub
 
 
-def parse_caption(text: str) -> CaptionParse | None:
+def parse_caption(text: str, max_chars: int = MAX_CAPTION_CHARS) -> CaptionParse | None:
     """Given a text block, return its caption parts when it starts with a figure label, else None.
 
-    A body sentence that mentions a label (如图3-2所示, 图3-2中可见) is a reference: None.
+    A body sentence that mentions a label (如图3-2所示, 图3-2中可见, Figure 3 shows) is a
+    reference: None. max_chars: the longest title (CJK characters; Latin ones count half), more
+    for a block set next to a figure, whose caption may run to a paragraph.
     """
     norm = unicodedata.normalize("NFKC", text).strip()
     norm = strip_edge_noise(norm) if norm[:1] in "|_·•" else norm
@@ -104,11 +108,14 @@ def parse_caption(text: str) -> CaptionParse | None:
         return None
     if m.group("subbare") and after[:1].isalpha() and after[:1].isascii():
         return None
+    if _LATIN_REF.match(after):
+        return None  # "Figure 3 shows ...": English running text
     if m.group("number")[-1:] in _SEP:
         return None
     # a bare sub-letter glued to Latin text ("图3a" fine, "Fig. 3and") was refused above
     title = _clean_title(first)
-    if len(title) > MAX_CAPTION_CHARS or title.count("。") > 1:
+    long = max_chars > MAX_CAPTION_CHARS
+    if _ems(title) > max_chars or (title.count("。") > 1 and not long):
         return None
     label, base, sub = _label_from_match(m)
     more = [ln for ln in lines[1:] if ln.strip()]
@@ -120,8 +127,23 @@ def parse_caption(text: str) -> CaptionParse | None:
     number_part = re.sub(r"\s+", "", norm[m.end("prefix") : m.start("rest")])
     prefix = re.sub(r"\s+", "", m.group("prefix"))
     printed = prefix + (" " if prefix[-1].isascii() else "") + number_part  # as printed, pre-t2s
+    lead = first.strip()
+    sep = lead[: len(lead) - len(lead.lstrip(_CAPTION_SEPS))].strip()
+    sep = sep if sep and len(sep) <= 2 and title else ""
+    if sep in (":", ",") and has_cjk(title):
+        sep = {":": "：", ",": "，"}[sep]  # NFKC folded the full-width colon of 图1：
     return CaptionParse(label=label, title=title, sub_label=sub, base_label=base, rest=rest,
-                        printed_label=printed)
+                        printed_label=printed, printed_sep=sep)
+
+
+_LATIN_REF = re.compile(
+    r"^(?:shows?|illustrates?|depicts?|presents?|gives?|is|are|was|were|and|or|in|of|to|from|on|"
+    r"with|compares?|summari[sz]es?|contains?|describes?|displays?|lists?|demonstrates?|"
+    r"represents?|provides?|has|have|also|below|above|for|as|at|by|can|indicates?|highlights?)\b")
+
+
+def _ems(text: str) -> float:
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
 
 
 def _title_runs_on(title: str, line: str) -> bool:

@@ -75,7 +75,8 @@ def geometry_cost(fig: BBox, cap: BBox, max_gap: float) -> tuple[float, str]:
         return dist + 0.8 * misalign + 0.2 * min(centre, 1.0) + (0.05 if rel == "above" else 0.0), rel
     if rel in ("left", "right"):
         misalign = 1.0 - v_overlap(fig, cap) / height(cap)
-        return dist + 0.8 * misalign + 0.15, rel
+        wide = 0.25 if width(cap) > width(fig) else 0.0  # a paragraph in the next column, not a side caption
+        return dist + 0.8 * misalign + 0.15 + wide, rel
     return 0.5, rel  # caption printed over the plate (scan crop took it in)
 
 
@@ -169,6 +170,7 @@ def _assign_page(units: list[Unit], caps: Sequence[Caption], config: AlignConfig
         others = [f.bbox_pt for v in units if v is not u for f in v.figures]
         for j, c in enumerate(caps):
             cost[i, j], rels[i, j] = caption_cost(u, c, others, config)
+    _by_marker(units, caps, cost, rels, config)
     rows, cols = linear_sum_assignment(cost)
     matches, lonely, taken = [], [], set()
     for i, j in zip(rows, cols, strict=True):
@@ -181,12 +183,46 @@ def _assign_page(units: list[Unit], caps: Sequence[Caption], config: AlignConfig
     return matches, lonely, [c for j, c in enumerate(caps) if j not in taken]
 
 
-def _facing_page(lonely: list[Unit], orphans: list[Caption]
+_AXIS = {"左": (0, -1), "右": (0, 1), "上": (1, -1), "下": (1, 1)}
+
+
+def _by_marker(units: list[Unit], caps: Sequence[Caption], cost: np.ndarray,
+               rels: dict[tuple[int, int], str], config: AlignConfig) -> None:
+    """Captions that say which picture they name (图1（左）…, 图4（下）…) go to that picture of
+    the row or stack next to them, whatever the distances say."""
+    for j, c in enumerate(caps):
+        if not c.position:
+            continue
+        near = [i for i, u in enumerate(units)
+                if geometry_cost(u.bbox, c.bbox, 2 * config.max_caption_gap_pt)[0] < INFEASIBLE]
+        if len(near) < 2:
+            continue
+        def key(i: int, marker: str = c.position) -> float:
+            b = units[i].bbox
+            score = 0.0
+            for ch in marker:
+                axis, sign = _AXIS.get(ch, (0, 0))
+                score += sign * (b[axis] + b[axis + 2]) / 2
+            return score
+        if c.position == "中":
+            ranked = sorted(near, key=lambda i: units[i].bbox[0] + units[i].bbox[2])
+            pick = ranked[len(ranked) // 2]
+        else:
+            pick = max(near, key=key)
+        for i in near:
+            if i == pick:
+                cost[i, j] = 0.05
+            elif cost[i, j] < INFEASIBLE:
+                cost[i, j] += 0.5
+
+
+def _facing_page(lonely: list[Unit], orphans: list[Caption], found: dict[int, PageCaptions]
                  ) -> tuple[list[Match], list[Unit], list[Caption]]:
     """Pair a captionless plate with a figureless caption on the page before or after it."""
     if not lonely or not orphans:
         return [], lonely, orphans
     orphan_pages = {c.page for c in orphans}
+    orphan_pages |= {p for p, pc in found.items() if pc.captions}  # a page with captions: no plate
     cost = np.full((len(lonely), len(orphans) + len(lonely)), INFEASIBLE)
     cost[:, len(orphans):] = NO_CAPTION_COST
     for i, u in enumerate(lonely):
@@ -217,8 +253,10 @@ def _row_groups(lonely: list[Unit], orphans: list[Caption], config: AlignConfig
     out: list[Match] = []
     still = list(lonely)
     caps = list(orphans)
-    for page in sorted({u.page for u in lonely}):
-        row = sorted((u for u in still if u.page == page), key=lambda u: u.bbox[0])
+    rows = [row for page in sorted({u.page for u in lonely})
+            for row in _rows([u for u in lonely if u.page == page])]
+    for row in rows:
+        page = row[0].page
         if len(row) < 2:
             continue
         first, last = row[0].bbox, row[-1].bbox
@@ -239,11 +277,82 @@ def _row_groups(lonely: list[Unit], orphans: list[Caption], config: AlignConfig
         if best is None:
             continue
         cost, rel, c = best
-        ev = (rel, f"assignment-cost={cost + 0.1:.2f}", "row-group")
+        ev = (rel, f"assignment-cost={cost + 0.1:.2f}", "row-group", "one-caption")
         out.append(Match(unit, c, cost + 0.1, rel, ev))
         caps.remove(c)
         still = [u for u in still if u not in row]
     return out, still, caps
+
+
+JOIN_GAP_PT = 24.0
+
+
+def _rows(units: list[Unit]) -> list[list[Unit]]:
+    """Given units of one page, return them grouped in rows (level with each other), each left
+    to right."""
+    rows: list[list[Unit]] = []
+    for u in sorted(units, key=lambda u: (u.bbox[1], u.bbox[0])):
+        for row in rows:
+            box = union_all(v.bbox for v in row)
+            if v_overlap(box, u.bbox) > 0.5 * min(height(box), height(u.bbox)):
+                row.append(u)
+                break
+        else:
+            rows.append([u])
+    return [sorted(r, key=lambda u: u.bbox[0]) for r in rows]
+
+
+def _join_neighbours(matches: list[Match], lonely: list[Unit], config: AlignConfig
+                     ) -> tuple[list[Match], list[Unit]]:
+    """An uncaptioned image stacked on (or set beside) a captioned one, edge to edge, with the
+    caption under (or beside) both: the two images are one figure under one caption."""
+    out = list(matches)
+    still = list(lonely)
+    changed = True
+    while changed:  # a chain of pieces joins one by one, nearest first
+        changed = False
+        for u in list(still):
+            k = _join_target(u, out, config)
+            if k is None:
+                continue
+            out[k] = _joined(out[k], u)
+            still.remove(u)
+            changed = True
+    return out, still
+
+
+def _joined(m: Match, u: Unit) -> Match:
+    figs = sorted(m.unit.figures + u.figures, key=lambda f: f.index)
+    subs_of = {f.index: s for f, s in zip(m.unit.figures + u.figures,
+                                          m.unit.subcaptions + u.subcaptions, strict=True)}
+    unit = Unit(u.page, tuple(figs), tuple(subs_of[f.index] for f in figs), union(m.unit.bbox, u.bbox))
+    if "one-caption" in m.evidence:
+        return Match(unit, m.caption, m.cost, m.relation, m.evidence)
+    return Match(unit, m.caption, m.cost + 0.05, m.relation, m.evidence + ("one-caption",))
+
+
+def _join_target(u: Unit, out: list[Match], config: AlignConfig) -> int | None:
+    best = None
+    for k, m in enumerate(out):
+        if m.unit.page != u.page or m.caption.page != u.page or m.relation not in (
+                "below", "above", "left", "right"):
+            continue
+        a, b = u.bbox, m.unit.bbox
+        stacked = h_overlap(a, b) > 0.5 * min(width(a), width(b)) and \
+            max(a[1], b[1]) - min(a[3], b[3]) <= JOIN_GAP_PT
+        level = v_overlap(a, b) > 0.5 * min(height(a), height(b)) and \
+            max(a[0], b[0]) - min(a[2], b[2]) <= JOIN_GAP_PT
+        if not (stacked or level):
+            continue
+        merged = union(a, b)
+        if h_overlap(merged, m.caption.bbox) * v_overlap(merged, m.caption.bbox) > 0:
+            continue  # the caption sits between them: it names one of the two
+        cost, rel = geometry_cost(merged, m.caption.bbox, config.max_caption_gap_pt)
+        if cost > m.cost + 0.15 + 0.25 * (not m.caption.labelled):
+            continue
+        if best is None or cost < best[0]:
+            best = (cost, k)
+    return None if best is None else best[1]
 
 
 def _far_on_page(lonely: list[Unit], orphans: list[Caption], pages: dict[int, PageExtract],
@@ -289,10 +398,11 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
         orphans += orph
     mt, lonely, orphans = _row_groups(lonely, orphans, config)
     matches += mt
+    matches, lonely = _join_neighbours(matches, lonely, config)
     mt, lonely, orphans = _far_on_page(lonely, orphans, by_page, config)
     matches += mt
     if config.facing_pages:
-        mt, lonely, orphans = _facing_page(lonely, orphans)
+        mt, lonely, orphans = _facing_page(lonely, orphans, found)
         matches += mt
     matches.sort(key=lambda m: (m.unit.page, m.unit.figures[0].index))
     return PairingResult(tuple(matches), tuple(lonely), tuple(orphans))

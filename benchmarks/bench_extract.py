@@ -5,6 +5,8 @@
 Prints, measured in one run on this machine:
   digital: extract time / PyMuPDF floor (open each page, text dict, extract its images)
   scanned: extract time / rapidocr over each whole rendered page; 2-worker speed-up
+  outline: extract time / rapidocr over each whole page rendered at render_dpi, on the generated
+           outline-text book (culti.sample.ocr_cases: words drawn as glyph paths)
   big:     peak RSS (main process + workers) extracting a long scanned book made by repeating
            sample pages
   quality: figure recall / precision / IoU and caption exact rate per sample book
@@ -56,9 +58,11 @@ def pymupdf_floor(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def interleaved_scanned(path: Path, pages: list[int]) -> tuple[float, float]:
+def interleaved_scanned(path: Path, pages: list[int], dpi: int | None = None
+                        ) -> tuple[float, float]:
     """Seconds for (rapidocr over each whole page, extract of that page in-process), timed page
-    by page alternately so that both see the same load on a shared machine."""
+    by page alternately so that both see the same load on a shared machine. The page is
+    rendered at `dpi`, or by default at the native resolution of its largest image (the scan)."""
     from rapidocr import RapidOCR
 
     from extract.book import _close_state, _init_worker, compute_page
@@ -77,10 +81,13 @@ def interleaved_scanned(path: Path, pages: list[int]) -> tuple[float, float]:
     with pymupdf.open(path) as doc:
         for n in pages:
             page = doc[n - 1]
-            info = max(page.get_image_info(), key=lambda i: i["width"] * i["height"])
-            dpi = 72 * info["width"] / page.rect.width
+            if dpi is None:
+                info = max(page.get_image_info(), key=lambda i: i["width"] * i["height"])
+                page_dpi = 72 * info["width"] / page.rect.width
+            else:
+                page_dpi = dpi
             start = time.perf_counter()
-            ocr(pixmap_array(page.get_pixmap(dpi=int(dpi), alpha=False)))
+            ocr(pixmap_array(page.get_pixmap(dpi=int(page_dpi), alpha=False)))
             mid = time.perf_counter()
             compute_page(n)
             base, ours = base + mid - start, ours + time.perf_counter() - mid
@@ -165,13 +172,16 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=0, help="scanned pages to time (0 = all)")
     parser.add_argument("--big-pages", type=int, default=0, help="pages of the RSS test book")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--outline", action="store_true",
+                        help="time the generated outline-text book against rapidocr")
+    parser.add_argument("--skip-sample", action="store_true", help="only --outline / --big-pages")
     args = parser.parse_args()
     sample = sample_dir(args.sample)
     truth = json.loads((sample / "truth.json").read_text(encoding="utf-8"))
     results: dict = {"machine": f"{os.cpu_count()} cores", "books": {}}
     one = ExtractConfig(workers=1, progress=False)
     two = ExtractConfig(workers=2, progress=False)
-    for tb in truth["books"]:
+    for tb in [] if args.skip_sample else truth["books"]:
         path = sample / tb["file"]
         row: dict = {"pages": tb["page_count"], "kind": tb["kind"]}
         if tb["kind"] == "digital":
@@ -198,6 +208,18 @@ def main() -> int:
         print("   quality", json.dumps({k: round(v, 3) if isinstance(v, float) else v
                                          for k, v in row["quality"].items()}),
               flush=True)
+    if args.outline:
+        from culti.sample.ocr_cases import outline_case, write_case
+
+        with tempfile.TemporaryDirectory() as tmp:
+            tb = write_case(outline_case(), Path(tmp))
+            path = Path(tmp) / tb["file"]
+            base, ours = interleaved_scanned(path, list(range(1, tb["page_count"] + 1)),
+                                             dpi=one.render_dpi)
+        results["outline"] = {"pages": tb["page_count"], "rapidocr_s": round(base, 3),
+                              "extract_pages_s": round(ours, 3),
+                              "ratio_vs_rapidocr": round(ours / base, 3)}
+        print("outline-text", json.dumps(results["outline"]), flush=True)
     if args.big_pages:
         scanned = next(sample / b["file"] for b in truth["books"] if b["kind"] == "scanned")
         with tempfile.TemporaryDirectory() as tmp:

@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true",
                    help="the long set: 2 books per domain x 160 figures, each born-digital and scanned")
     p.add_argument("--seed", type=_natural, default=0)
+    p.add_argument("--real-layouts", action="store_true",
+                   help="also write real-layouts-digital.pdf (caption layouts of real files) and its truth")
 
     p = sub.add_parser("dataset", help="PDFs -> Parquet dataset (extract, align, build)")
     _add_pipeline_args(p)

@@ -93,6 +93,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
     truth = generate_samples(args.out, books=args.books, figures=args.figures, seed=args.seed,
                              full=args.full)
     print(f"sample books and {truth} written to {args.out}")
+    if getattr(args, "real_layouts", False):
+        from culti.sample.real_layouts import write_real_layouts
+
+        path, _ = write_real_layouts(args.out, seed=args.seed)
+        print(f"{path} and real-layouts-truth.json written to {args.out}")
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ class PageKind(StrEnum):
     DIGITAL = "digital"  # usable text layer
     SCANNED = "scanned"  # a page image, no usable text
     MIXED = "mixed"  # a page image plus some real text
+    OUTLINE = "outline"  # born-digital, but its visible words are vector glyphs, not text
 
 
 class PageStatus(StrEnum):
@@ -64,6 +65,11 @@ class Stage(StrEnum):
     REVIEW = "review"
 
 
+class TextKind(StrEnum):
+    DESCRIPTION = "description"  # the figure's own description paragraph(s)
+    CAPTION = "caption"  # no description printed: `text` repeats the caption's title
+
+
 class RejectReason(StrEnum):
     # input files and pages
     FILE_MISSING = "file_missing"
@@ -82,6 +88,7 @@ class RejectReason(StrEnum):
     NO_CAPTION = "no_caption"  # figure with no caption
     ORPHAN_CAPTION = "orphan_caption"  # caption with no figure
     NO_DESCRIPTION = "no_description"
+    MERGED = "merged"  # a piece of a figure printed as several images: its pixels are in the row
     LOW_CONFIDENCE = "low_confidence"
     # dataset
     DUPLICATE_IMAGE = "duplicate_image"  # same pixels
@@ -192,6 +199,7 @@ class Pair:
     caption_page: int | None = None  # page of the caption (differs for facing-page plates)
     caption_bbox_pt: BBox | None = None
     text_bbox_pt: BBox | None = None  # union of the description blocks on the figure's page
+    text_kind: TextKind = TextKind.DESCRIPTION  # CAPTION when `text` falls back to the title
 
     @property
     def id(self) -> str:

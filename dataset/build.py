@@ -146,7 +146,7 @@ def _row_records(rows: list[Row], order: list[int], group_ids: list[str], split:
             "figure_origin": r.figure_origin, "caption_page": r.caption_page,
             "caption_bbox": None if r.caption_bbox is None else list(r.caption_bbox),
             "text_bbox": None if r.text_bbox is None else list(r.text_bbox),
-            "image_sha256": r.image_sha256,
+            "image_sha256": r.image_sha256, "text_kind": r.text_kind,
         }
 
 

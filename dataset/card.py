@@ -69,7 +69,12 @@ def card_text(rows: Sequence[Row], splits: Sequence[str], manifest: dict, reject
     for s in SPLITS:
         cells = [str(count[(s, d)]) for d in domains]
         lines.append(f"| {s} | " + " | ".join(cells) + f" | {sum(count[(s, d)] for d in domains)} |")
-    lines += ["", f"{len(rows)} rows in {n_groups} groups.\n", "## Distributions\n",
+    kinds = Counter(r.text_kind for r in rows)
+    lines += ["", f"{len(rows)} rows in {n_groups} groups.\n",
+              f"`text_kind`: {kinds['description']} rows whose `text` is the figure's description, "
+              f"{kinds['caption']} whose figure has a caption and no description (`text` repeats the "
+              "caption's title); `dataset.load(DIR, text_kind='description')` keeps only the first.\n",
+              "## Distributions\n",
               "min / 25% / median / 75% / max\n",
               f"- description length (characters): {_quantiles([len(r.text) for r in rows])}",
               f"- image width (pixels): {_quantiles([r.width for r in rows])}",

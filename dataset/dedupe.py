@@ -15,14 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from culti.records import Reject, RejectReason
+from culti.records import FigureOrigin, Reject, RejectReason, TextOrigin
+from dataset.candidates import candidate_pairs
 from dataset.config import BuildConfig
-from dataset.features import pixel_sha256
+from dataset.features import hamming, pixel_sha256
 from dataset.groups import UnionFind
 from dataset.rows import Ingested, Row, duplicate_reject
 from dataset.spool import ImageSpool
 
-_BLOCK = 1024  # rows per block of the all-pairs thumbnail similarity
+_CHUNK = 4096  # candidate pairs per batch of thumbnail dot products
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +42,24 @@ def _aspect_ok(a: Row, b: Row, tol: float) -> bool:
 def near_pairs(thumbs: np.ndarray, ph: np.ndarray, dh: np.ndarray,
                config: BuildConfig) -> list[tuple[int, int, float, int, int]]:
     """Given unit thumbnails and hashes, return (i, j, cosine, phash d, dhash d), i < j, that pass
-    either test: thumbnails alike and hashes near, or hashes close and thumbnails loosely alike."""
-    found = []
-    for start in range(0, len(thumbs), _BLOCK):
-        stop = min(start + _BLOCK, len(thumbs))
-        sims = thumbs[start:stop] @ thumbs.T
-        dp = np.bitwise_count(ph[start:stop, None] ^ ph[None, :])
-        dd = np.bitwise_count(dh[start:stop, None] ^ dh[None, :])
-        strict = (sims >= config.thumb_similarity) & (dp <= config.phash_threshold) & \
-            (dd <= config.dhash_threshold)
-        hashed = (dp <= config.hash_phash_threshold) & (dd <= config.hash_dhash_threshold) & \
-            (sims >= config.hash_min_similarity)
-        for i, j in zip(*np.nonzero(strict | hashed), strict=True):
-            if start + i < j:
-                found.append((int(start + i), int(j), float(sims[i, j]), int(dp[i, j]), int(dd[i, j])))
-    return found
+    either test: thumbnails alike and hashes near, or hashes close and thumbnails loosely alike.
+
+    Only the candidates of the indexes (dataset.candidates) are compared, hashes first."""
+    cand = candidate_pairs(thumbs, ph, dh, config.thumb_similarity)
+    a, b = cand[:, 0], cand[:, 1]
+    dp, dd = hamming(ph[a], ph[b]), hamming(dh[a], dh[b])
+    near = ((dp <= config.phash_threshold) & (dd <= config.dhash_threshold)) | \
+        ((dp <= config.hash_phash_threshold) & (dd <= config.hash_dhash_threshold))
+    a, b, dp, dd = a[near], b[near], dp[near], dd[near]
+    sims = np.concatenate([np.zeros(0, np.float32)] + [
+        np.einsum("ij,ij->i", thumbs[a[s:s + _CHUNK]], thumbs[b[s:s + _CHUNK]])
+        for s in range(0, len(a), _CHUNK)])
+    strict = (sims >= config.thumb_similarity) & (dp <= config.phash_threshold) & \
+        (dd <= config.dhash_threshold)
+    hashed = (dp <= config.hash_phash_threshold) & (dd <= config.hash_dhash_threshold) & \
+        (sims >= config.hash_min_similarity)
+    return [(int(a[k]), int(b[k]), float(sims[k]), int(dp[k]), int(dd[k]))
+            for k in np.flatnonzero(strict | hashed)]
 
 
 def image_edges(data: Ingested, config: BuildConfig) -> tuple[list[tuple[int, int, str]], np.ndarray]:
@@ -97,6 +101,21 @@ def text_pairs(texts: list[str], config: BuildConfig) -> list[tuple[int, int, fl
                 if jac >= config.minhash_threshold:
                     found.append((i, j, jac))
     return sorted(found)
+
+
+# original bytes first (StrEnum members equal their values, so Row's plain strings look them up)
+_FIGURE_ORIGIN_RANK = {FigureOrigin.EMBEDDED: 0, FigureOrigin.RENDERED: 1, FigureOrigin.SCAN_CROP: 2}
+
+
+def keep_order(row: Row) -> tuple:
+    """Sort key of the copy a duplicate cluster keeps (smallest first): provenance before size.
+
+    Text layer over OCR, embedded image over rendered region over scan crop, higher pairing
+    confidence, then the larger picture, then the smaller id: the born-digital copy of a book wins
+    over its scanned twin even though the scan is rendered larger.
+    """
+    return (row.text_origin != TextOrigin.PDF, _FIGURE_ORIGIN_RANK.get(row.figure_origin, len(_FIGURE_ORIGIN_RANK)),
+            -row.confidence, -row.width * row.height, row.id)
 
 
 CURATOR_RESTORED = "curator:restore"  # review.RESTORED; dataset does not import review
@@ -149,7 +168,7 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
     for members in uf.groups():
         if len(members) == 1:
             continue
-        keeper = min(members, key=lambda m: rows[m].quality)
+        keeper = min(members, key=lambda m: keep_order(rows[m]))
         keep_px: list[str] = []  # decoded only when a copy has the same size and other bytes
         for m in sorted(members, key=lambda m: rows[m].id):
             if m == keeper:

@@ -24,7 +24,7 @@ ROW_FIELDS: list[tuple[str, pa.DataType]] = [
     ("keywords", pa.list_(pa.string())), ("caption_original", pa.string()),
     ("text_original", pa.string()), ("evidence", pa.list_(pa.string())),
     ("figure_origin", pa.string()), ("caption_page", pa.int32()), ("caption_bbox", _F64_LIST),
-    ("text_bbox", _F64_LIST), ("image_sha256", pa.string()),
+    ("text_bbox", _F64_LIST), ("image_sha256", pa.string()), ("text_kind", pa.string()),
 ]
 REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),

@@ -50,11 +50,7 @@ class Row:
     text_bbox: tuple[float, ...] | None = None
     group_hint: str | None = None
     index: int = 0  # the figure's index on its page
-
-    @property
-    def quality(self) -> tuple:
-        """Sort key of the copy to keep: largest, surest, text layer over OCR, then id."""
-        return (-self.width * self.height, -self.confidence, self.text_origin != "pdf", self.id)
+    text_kind: str = "description"  # or "caption": `text` is the caption's title (no description)
 
 
 @dataclass(slots=True)
@@ -118,7 +114,7 @@ def ingest(pairs: Iterable[Pair], spool: ImageSpool, gray_spool: ImageSpool | No
     try:
         for pair in pairs:
             if not pair.text.strip():
-                out.rejects.append((_reject(pair, RejectReason.EMPTY_TEXT, "description is empty"),
+                out.rejects.append((_reject(pair, RejectReason.EMPTY_TEXT, "neither description nor caption text"),
                                     spool.put(pair.figure.image)))
                 continue
             where = spool.put(pair.figure.image)
@@ -161,7 +157,7 @@ def _row(pair: Pair, width: int, height: int, offset: int, length: int) -> Row:
         text_original=pair.text_original, evidence=tuple(pair.evidence),
         figure_origin=fig.origin.value, caption_page=pair.caption_page,
         caption_bbox=_box(pair.caption_bbox_pt), text_bbox=_box(pair.text_bbox_pt),
-        group_hint=pair.group_hint, index=fig.index,
+        group_hint=pair.group_hint, index=fig.index, text_kind=pair.text_kind.value,
     )
 
 

@@ -15,8 +15,8 @@ class CultiImageText(Dataset):
     """Yield (RGB PIL image, text) for each row of a split, decoding images on access."""
 
     def __init__(self, data_dir: Path | str, split: str = "train", transform=None,
-                 text_field: str = "text") -> None:
-        table = load(data_dir, split, format="arrow")
+                 text_field: str = "text", text_kind: str | None = None) -> None:
+        table = load(data_dir, split, format="arrow", text_kind=text_kind)
         if text_field not in table.column_names:
             raise ValueError(f"text_field={text_field!r} is not a column of {data_dir}/{split}.parquet")
         self.ids: list[str] = table.column("id").to_pylist()

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 OCR_ENGINES = ("rapidocr", "paddleocr")
 LAYOUT_ENGINES = ("rapid-layout",)
 # bump when the extraction logic changes so that cached pages are recomputed
-EXTRACT_VERSION = 3
+EXTRACT_VERSION = 7
 # fields that do not change a page's result, so they stay out of the cache key
 _NOT_IN_FINGERPRINT = {"workers", "progress", "in_flight", "engine_threads", "repeat_min_pages"}
 
@@ -25,8 +25,12 @@ class ExtractConfig:
     in_flight: int = 0  # pages submitted ahead of the consumer; 0 = 2 x workers
     engine_threads: int = 1  # onnxruntime threads per worker: pages parallelise across processes
     # born-digital figures
-    min_figure_side_pt: float = 36.0  # smaller images are TOO_SMALL or ORNAMENT
-    min_figure_area_frac: float = 0.01  # of the page area
+    min_figure_side_pt: float = 36.0  # narrower images are small (and thinner bars rules)
+    min_figure_area_frac: float = 0.01  # of the page area: smaller images are small
+    # small images above this floor are kept: align pairs them when a caption claims them and
+    # rejects them as too_small otherwise; under it (icons, logos, bullets) they are too_small here
+    floor_side_pt: float = 12.0
+    floor_area_pt2: float = 1200.0
     background_area_frac: float = 0.85  # an image covering this much of a text page is BACKGROUND
     rule_aspect: float = 15.0  # a thin bar this elongated is a RULE
     band_frac: float = 0.08  # header / footer band height as a fraction of the page
@@ -37,6 +41,7 @@ class ExtractConfig:
     # page kind
     scan_cover_frac: float = 0.85  # an image covering this much of the page may be a scan
     min_text_chars: int = 20  # fewer real characters than this = no usable text layer
+    min_outline_glyphs: int = 20  # this many glyph-like drawings outside the text layer = OUTLINE
     # scanned pages
     render_dpi: int = 150  # for layout/OCR of pages without a native scan image
     ocr_max_side_px: int = 2000  # scans are downscaled to this for layout

@@ -57,7 +57,7 @@ def image_candidates(page: pymupdf.Page, doc: pymupdf.Document,
         clipped = abs(shown.get_area() - full.get_area()) > 0.02 * full.get_area()
         zoom = max(info["width"] / max(full.width, 1e-3), info["height"] / max(full.height, 1e-3))
         out.append(Candidate(shown, (xref,), image_digest(doc, xref), zoom, clipped, "image"))
-    return merge_tiles(out)
+    return merge_tiles(out, max_overlap_area=0.5 * page_rect.get_area())
 
 
 def image_placements(page: pymupdf.Page) -> list[dict]:
@@ -86,9 +86,11 @@ def _shown_area(full: pymupdf.Rect, clips: list[pymupdf.Rect]) -> pymupdf.Rect:
     return shown if not shown.is_empty else pymupdf.Rect(full)
 
 
-def merge_tiles(cands: list[Candidate], tol: float = 1.5) -> list[Candidate]:
+def merge_tiles(cands: list[Candidate], tol: float = 1.5,
+                max_overlap_area: float = 0.0) -> list[Candidate]:
     """Given image candidates, return them with strips sharing an x-range (or y-range) and
-    touching or overlapping merged into one `tiles` candidate."""
+    touching or overlapping merged into one `tiles` candidate; with max_overlap_area, also
+    images drawn over each other (a diagram composed of pieces), each smaller than that."""
     items = sorted(cands, key=lambda c: (c.rect.y0, c.rect.x0))
     merged = True
     while merged:
@@ -100,7 +102,11 @@ def merge_tiles(cands: list[Candidate], tol: float = 1.5) -> list[Candidate]:
                 same_y = abs(a.y0 - b.y0) <= tol and abs(a.y1 - b.y1) <= tol
                 touch_v = b.y0 <= a.y1 + tol and a.y0 <= b.y1 + tol
                 touch_h = b.x0 <= a.x1 + tol and a.x0 <= b.x1 + tol
-                if (same_x and touch_v) or (same_y and touch_h):
+                inter = a & b
+                over = (max_overlap_area > 0 and not inter.is_empty
+                        and inter.get_area() > 0.2 * min(a.get_area(), b.get_area())
+                        and max(a.get_area(), b.get_area()) < max_overlap_area)
+                if (same_x and touch_v) or (same_y and touch_h) or over:
                     items[i] = _join(items[i], items[j])
                     del items[j]
                     merged = True
@@ -144,14 +150,18 @@ def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
     band = config.band_frac * page_rect.height
     in_band = r.y1 <= page_rect.y0 + band or r.y0 >= page_rect.y1 - band
     size = f"{w:.0f}x{h:.0f}pt, {area_frac:.1%} of page"
+    # a bar is a rule only when thin: a 30 pt strip cut from a screenshot is a (small) picture
     if min(w, h) < 4 or (max(w, h) / max(min(w, h), 1e-3) >= config.rule_aspect
-                         and min(w, h) < config.min_figure_side_pt):
+                         and min(w, h) < config.floor_side_pt):
         return RejectReason.RULE, f"thin bar {size}"
     if cand.digest in repeated or any(f"x{x}" in repeated for x in cand.xrefs):
         return RejectReason.REPEATED, f"same {cand.kind} on many pages ({size})"
     if area_frac >= config.background_area_frac and not scan_like:
         return RejectReason.BACKGROUND, f"covers the page behind the text ({size})"
     small = min(w, h) < config.min_figure_side_pt or area_frac < config.min_figure_area_frac
+    floor = min(w, h) < config.floor_side_pt or w * h < config.floor_area_pt2
+    if small and not floor and not in_band and cand.kind != "vector":
+        return None, ""  # small but no icon: a figure if align finds its caption, else too_small
     if small:
         reason = RejectReason.ORNAMENT if in_band or cand.kind == "vector" else RejectReason.TOO_SMALL
         return reason, f"{'in header/footer band, ' if in_band else ''}{size}"
@@ -189,10 +199,13 @@ def _any_photo(doc: pymupdf.Document, xrefs: tuple[int, ...]) -> bool:
 
 
 def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
-                    config: ExtractConfig) -> tuple[list[Figure], list[Reject], list[BBox]]:
-    """Given a born-digital page, return its figures, the rejects, and the figure boxes."""
+                    config: ExtractConfig, paths: list[dict] | None = None
+                    ) -> tuple[list[Figure], list[Reject], list[BBox]]:
+    """Given a born-digital page (and its drawings, when the caller has them with glyph
+    outlines taken out), return its figures, the rejects, and the figure boxes."""
     page_rect = page.rect
-    paths = page.get_drawings(extended=True)
+    if paths is None:
+        paths = page.get_drawings(extended=True)
     clips = [pymupdf.Rect(p["scissor"]) * page.rotation_matrix for p in paths
              if p.get("type") == "clip" and p.get("scissor") is not None]
     images = image_candidates(page, doc, clips)

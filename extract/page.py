@@ -19,7 +19,7 @@ from culti.records import (
 from .config import ExtractConfig
 from .digital import PageContext, digital_figures
 from .images import decode_xref, pixmap_array
-from .scanned import largest_image, scanned_page
+from .scanned import image_cover, largest_image, scanned_page
 from .text import lines_to_blocks, mark_captions, plumber_lines, pymupdf_lines, text_quality
 
 MAX_BAD_FRAC = 0.1  # a text layer with more broken characters than this is unusable
@@ -31,8 +31,13 @@ def page_kind(page: pymupdf.Page, doc: pymupdf.Document, textdict: dict,
     """Given a page, return DIGITAL, SCANNED (a page-sized image and no real text) or MIXED
     (a page-sized scan with a text layer: invisible OCR text, or real text over a busy scan)."""
     info, cover = largest_image(page)
-    if info is None or cover < config.scan_cover_frac:
+    if info is None:
         return PageKind.DIGITAL
+    strips = False
+    if cover < config.scan_cover_frac:  # a scan stored as many strips is a scan too
+        if image_cover(page)[0] < config.scan_cover_frac:
+            return PageKind.DIGITAL
+        strips = True
     visible = "".join(s["text"] for b in textdict.get("blocks", []) for ln in b.get("lines", [])
                       for s in ln["spans"] if s.get("alpha", 255) > 0)
     hidden = "".join(s["text"] for b in textdict.get("blocks", []) for ln in b.get("lines", [])
@@ -41,6 +46,8 @@ def page_kind(page: pymupdf.Page, doc: pymupdf.Document, textdict: dict,
     hidden_real, _ = text_quality(hidden)
     if visible_real < config.min_text_chars:
         return PageKind.MIXED if hidden_real >= config.min_text_chars else PageKind.SCANNED
+    if strips:
+        return PageKind.DIGITAL
     return PageKind.MIXED if _looks_like_scan(doc, info["xref"]) else PageKind.DIGITAL
 
 
@@ -57,7 +64,7 @@ def text_blocks(page: pymupdf.Page, textdict: dict, config: ExtractConfig, plumb
                 ) -> tuple[list[TextBlock], str]:
     """Given a digital page, return its text blocks and which reading gave them: PyMuPDF, else
     pdfplumber where PyMuPDF's text is broken, else "" when neither has usable text."""
-    lines = pymupdf_lines(textdict)
+    lines = split_gaps(split_side_by_side(pymupdf_lines(textdict)))
     real, bad = text_quality("".join(ln["text"] for ln in lines))
     page_no = page.number + 1
     if lines and bad <= MAX_BAD_FRAC:
@@ -70,6 +77,72 @@ def text_blocks(page: pymupdf.Page, textdict: dict, config: ExtractConfig, plumb
             return lines_to_blocks(second, page_no, page.rect, page.rotation_matrix,
                                    config.band_frac), "pdfplumber"
     return [], "" if lines else "none"
+
+
+def split_side_by_side(lines: list[dict]) -> list[dict]:
+    """Given text lines grouped in blocks, return them with a block that holds columns side by
+    side (a row of captions under a row of pictures, each wrapping under its own picture) split
+    into one block per column: MuPDF joins lines set at one height into one block."""
+    groups: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(ln["block"], []).append(i)
+    out = [dict(ln) for ln in lines]
+    for block, idx in groups.items():
+        if len(idx) < 2:
+            continue
+        cols = _columns(idx, lines)
+        if len(cols) < 2 or not _side_by_side(cols, lines):
+            continue
+        ordered = sorted(cols, key=lambda c: min(lines[i]["bbox"][0] for i in c))
+        for rank, col in enumerate(ordered):
+            for i in col:
+                out[i]["block"] = block * 1000 + rank
+    return out
+
+
+def split_gaps(lines: list[dict], factor: float = 1.5) -> list[dict]:
+    """Given text lines grouped in blocks, return them with a block cut where a line starts more
+    than `factor` line heights under the one before it: MuPDF now and then puts a page number
+    and a caption far below it into one block."""
+    groups: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(ln["block"], []).append(i)
+    out = [dict(ln) for ln in lines]
+    for block, idx in groups.items():
+        order = sorted(idx, key=lambda i: lines[i]["bbox"][1])
+        part = 0
+        for prev, cur in zip(order, order[1:], strict=False):
+            a, b = lines[prev]["bbox"], lines[cur]["bbox"]
+            h = max(a[3] - a[1], b[3] - b[1], 1.0)
+            if b[1] - a[3] > factor * h:
+                part += 1
+            if part:
+                out[cur]["block"] = block * 100 + part + 10**7
+    return out
+
+
+def _columns(idx: list[int], lines: list[dict]) -> list[list[int]]:
+    """Given a block's line positions, return them grouped by overlapping x-ranges."""
+    cols: list[list[int]] = []
+    for i in sorted(idx, key=lambda k: lines[k]["bbox"][0]):
+        x0, x1 = lines[i]["bbox"][0], lines[i]["bbox"][2]
+        hit = [c for c in cols if any(min(x1, lines[k]["bbox"][2]) - max(x0, lines[k]["bbox"][0]) > 0
+                                      for k in c)]
+        merged = [i] + [k for c in hit for k in c]
+        cols = [c for c in cols if c not in hit] + [merged]
+    return cols
+
+
+def _side_by_side(cols: list[list[int]], lines: list[dict]) -> bool:
+    """Two columns of one block share a row: some line of one is level with a line of another."""
+    for a, ca in enumerate(cols):
+        for cb in cols[a + 1:]:
+            for i in ca:
+                for j in cb:
+                    bi, bj = lines[i]["bbox"], lines[j]["bbox"]
+                    if min(bi[3], bj[3]) - max(bi[1], bj[1]) > 0.5 * min(bi[3] - bi[1], bj[3] - bj[1]):
+                        return True
+    return False
 
 
 class _PlumberPage:
@@ -104,6 +177,50 @@ def ocr_fallback(page: pymupdf.Page, figure_boxes: list, config: ExtractConfig) 
     return ocr_regions(arr, regions, figs_px, scan, 1.0, config, page)
 
 
+def outline_glyphs(page: pymupdf.Page, textdict: dict, paths: list[dict],
+                   config: ExtractConfig) -> list[int]:
+    """Given a digital page and its drawings, return the indices of glyph drawings when the
+    page's visible words are drawn as outlines missing from its text layer, else []."""
+    from .outline import glyph_drawings, is_outline_page
+
+    if len(paths) < config.min_outline_glyphs:
+        return []
+    spans = [pymupdf.Rect(s["bbox"]) for b in textdict.get("blocks", [])
+             for ln in b.get("lines", []) for s in ln["spans"]
+             if s["text"].strip() and s.get("alpha", 255) > 0]
+    images = [pymupdf.Rect(i["bbox"]) for i in page.get_image_info()]
+    glyphs = glyph_drawings(paths, spans, images)
+    rects = [pymupdf.Rect(paths[i]["rect"]) for i in glyphs]
+    return glyphs if is_outline_page(rects, config.min_outline_glyphs) else []
+
+
+def outline_page(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
+                 config: ExtractConfig, textdict: dict, drawn: tuple[list[dict], list[int]]):
+    """Given an outline-text page, its drawings and glyph indices, return figures (glyphs kept
+    out of vector figures), rejects, figure boxes and text blocks: the text layer's plus OCR of
+    the glyphs. Glyphs OCR reads nothing from go back to the figure search (a drawn motif)."""
+    from .outline import outline_blocks
+
+    paths, glyphs = drawn
+    matrix = page.rotation_matrix
+    glyph_set = set(glyphs)
+    others = [p for i, p in enumerate(paths) if i not in glyph_set]
+    figures, rejects, boxes = digital_figures(page, doc, ctx, config, others)
+    rects = [pymupdf.Rect(paths[i]["rect"]) * matrix for i in glyphs]
+    ocr_blocks = outline_blocks(page, rects, boxes, config)
+    read = [pymupdf.Rect(b.bbox_pt) + (-3, -3, 3, 3) for b in ocr_blocks]
+    unread = [i for i, r in zip(glyphs, rects, strict=True)
+              if not any(pymupdf.Point((r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2) in b for b in read)]
+    if len(unread) >= config.vector_min_items:
+        keep = set(unread)
+        figures, rejects, boxes = digital_figures(
+            page, doc, ctx, config, [p for i, p in enumerate(paths) if i not in glyph_set or i in keep])
+    layer, _ = text_blocks(page, textdict, config)
+    blocks = _reindex(sorted(layer + ocr_blocks, key=lambda b: (round(b.bbox_pt[1] / 4),
+                                                                b.bbox_pt[0])))
+    return figures, rejects, boxes, blocks
+
+
 def extract_page(doc: pymupdf.Document, ctx: PageContext, config: ExtractConfig,
                  plumber_doc=None) -> PageExtract:
     """Given an open document and a page context, return the page's PageExtract (FAILED with
@@ -116,10 +233,18 @@ def extract_page(doc: pymupdf.Document, ctx: PageContext, config: ExtractConfig,
     textdict = page.get_text("dict", flags=TEXT_FLAGS)
     kind = page_kind(page, doc, textdict, config)
     if kind == PageKind.DIGITAL:
-        figures, rejects, boxes = digital_figures(page, doc, ctx, config)
-        blocks, reading = text_blocks(page, textdict, config, _PlumberPage(plumber_doc, ctx.page))
-        if not reading:
-            blocks = ocr_fallback(page, list(boxes), config)
+        paths = page.get_drawings(extended=True)
+        glyphs = outline_glyphs(page, textdict, paths, config)
+        if glyphs:
+            kind = PageKind.OUTLINE
+            figures, rejects, boxes, blocks = outline_page(page, doc, ctx, config, textdict,
+                                                           (paths, glyphs))
+        else:
+            figures, rejects, boxes = digital_figures(page, doc, ctx, config, paths)
+            blocks, reading = text_blocks(page, textdict, config,
+                                          _PlumberPage(plumber_doc, ctx.page))
+            if not reading:
+                blocks = ocr_fallback(page, list(boxes), config)
         blocks = mark_captions(blocks, boxes)
     else:
         skip: list = []

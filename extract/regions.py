@@ -63,7 +63,8 @@ def refine_figures(mask: np.ndarray, layout_boxes: list[BoxPx], text_boxes: list
         for li, box in enumerate(layout_boxes):
             if overlap_of(blob, box) > 0.5 or overlap_of(box, blob) > 0.5:
                 claimed.setdefault(bi, []).append(li)
-    out: list[tuple[BoxPx, float]] = [(blobs[bi], 0.95) for bi in claimed]
+    out: list[tuple[BoxPx, float]] = [(b, 0.95) for b in _join_panels(
+        [blobs[bi] for bi in claimed], claimed, min_side_px / 6)]
     for li, box in enumerate(layout_boxes):
         if any(li in lis for lis in claimed.values()):
             continue  # a box split over one picture, or one box over several, follows the blobs
@@ -75,6 +76,68 @@ def refine_figures(mask: np.ndarray, layout_boxes: list[BoxPx], text_boxes: list
         if bi not in claimed and not any(overlap_of(blob, t) > 0.5 for t in text_boxes):
             out.append((blob, 0.7))  # a picture the model did not box
     return dedupe(out)
+
+
+def split_by_captions(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                      captions: list[BoxPx], min_side_px: float) -> list[tuple[BoxPx, float]]:
+    """Given figure boxes and labelled caption boxes (pixels), return the figures with a box
+    that has two or more captions side by side right under (or over) it cut in two at the
+    palest column between the captions' centres: two pictures a layout box merged."""
+    out: list[tuple[BoxPx, float]] = []
+    for box, conf in figures:
+        x0, y0, x1, y1 = box
+        near = [c for c in captions if x0 <= (c[0] + c[2]) / 2 <= x1 and (
+            -0.5 * (c[3] - c[1]) <= c[1] - y1 <= 3 * (c[3] - c[1])
+            or -0.5 * (c[3] - c[1]) <= y0 - c[3] <= 3 * (c[3] - c[1]))]
+        below = sorted((c for c in near if c[1] >= (y0 + y1) / 2), key=lambda c: c[0])
+        above = sorted((c for c in near if c[1] < (y0 + y1) / 2), key=lambda c: c[0])
+        row = below if len(below) >= len(above) else above
+        cuts = []
+        sub = mask[int(y0):int(y1), int(x0):int(x1)]
+        if len(row) >= 2 and sub.size:
+            profile = sub.mean(axis=0)
+            typical = float(np.median(profile))
+            for a, b in zip(row, row[1:], strict=False):
+                lo, hi = int((a[0] + a[2]) / 2 - x0), int((b[0] + b[2]) / 2 - x0)
+                if hi - lo < 2:
+                    continue
+                j = lo + int(np.argmin(profile[lo:hi]))
+                if profile[j] < 0.5 * typical:
+                    cuts.append(x0 + j)
+        if not cuts:
+            out.append((box, conf))
+            continue
+        edges = [x0, *cuts, x1]
+        for left, right in zip(edges, edges[1:], strict=False):
+            piece = tighten(mask, (left + 1, y0, right - 1, y1), pad=0)
+            if piece and min(piece[2] - piece[0], piece[3] - piece[1]) >= min_side_px:
+                out.append((piece, conf))
+    return out
+
+
+def _join_panels(boxes: list[BoxPx], claimed: dict[int, list[int]], gap_px: float) -> list[BoxPx]:
+    """Given the blobs the layout model boxed (in `claimed` order) and which layout boxes claim
+    each, return them with blobs of one layout box that lie closer than `gap_px` joined: panels
+    of one figure (input / truth / prediction) a hairline apart. Two figures so close that the
+    captions say two are cut again by split_by_captions."""
+    owners = [set(lis) for lis in claimed.values()]
+    items = [(b, o) for b, o in zip(boxes, owners, strict=True)]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(items)):
+            for j in range(i + 1, len(items)):
+                (a, oa), (b, ob) = items[i], items[j]
+                dx = max(b[0] - a[2], a[0] - b[2], 0.0)
+                dy = max(b[1] - a[3], a[1] - b[3], 0.0)
+                if oa & ob and max(dx, dy) < gap_px:
+                    items[i] = (union([a, b]), oa | ob)
+                    del items[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [b for b, _ in items]
 
 
 def dedupe(boxes: list[tuple[BoxPx, float]]) -> list[tuple[BoxPx, float]]:
@@ -117,6 +180,16 @@ def _rank(label: str) -> int:
 def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     if iou(a, b) > 0 and (overlap_of(a, b) > 0.3 or overlap_of(b, a) > 0.3):
         return True
+    wa, wb = a[2] - a[0], b[2] - b[0]
+    if _column(a) and _column(b):  # neighbouring columns of vertical text: one block
+        h_overlap = min(a[3], b[3]) - max(a[1], b[1])
+        gap = max(b[0] - a[2], a[0] - b[2])
+        return h_overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and gap < 1.5 * max(wa, wb)
+    if _column(a) or _column(b):  # pieces of one vertical column, one above the other
+        x_overlap = min(a[2], b[2]) - max(a[0], b[0])
+        v_gap = max(b[1] - a[3], a[1] - b[3])
+        if x_overlap > 0.6 * min(wa, wb) and v_gap < 0.5 * max(wa, wb):
+            return True
     ha, hb = a[3] - a[1], b[3] - b[1]
     v_overlap = min(a[3], b[3]) - max(a[1], b[1])
     gap = max(b[0] - a[2], a[0] - b[2])
@@ -124,17 +197,69 @@ def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     return one_line and v_overlap > 0.5 * min(ha, hb) and gap < 3 * min(ha, hb)
 
 
+def vertical_columns(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Given the ink mask of a text region, return the x-ranges of its columns when the text
+    is set vertically (gutters between columns wider and emptier than the gaps between rows),
+    else []."""
+    h, w = mask.shape
+    if h < 8 or w < 4:
+        return []
+    xs, ys = mask.any(axis=0), mask.any(axis=1)
+    runs = _runs(xs)
+    if not runs:
+        return []
+    widths = sorted(b - a for a, b in runs)
+    char = widths[len(widths) // 2]
+    # pieces of one character (川, 八) are closer than a third of its width: one column
+    cols = [list(runs[0])]
+    for a, b in runs[1:]:
+        if a - cols[-1][1] < max(2, char // 3):
+            cols[-1][1] = b
+        else:
+            cols.append([a, b])
+    col_w = sorted(b - a for a, b in cols)[len(cols) // 2]
+    if h < 2.5 * col_w:
+        return []
+    one_column = len(cols) == 1 and h >= 2.5 * w
+    x_empty, y_empty = 1 - xs.mean(), 1 - ys.mean()
+    if one_column or (len(cols) >= 2 and x_empty > 1.5 * y_empty and x_empty > 0.15):
+        return [(int(a), int(b)) for a, b in cols]
+    return []
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _column(box: BoxPx) -> bool:
+    return box[3] - box[1] >= 2.5 * (box[2] - box[0])
+
+
 def residual_text(mask: np.ndarray, covered: list[BoxPx], min_h: float) -> list[BoxPx]:
     """Given the ink mask and boxes already handled, return line boxes of leftover ink (text the
-    layout model missed, e.g. a caption)."""
+    layout model missed, e.g. a caption): rows of characters, or whole blocks where the text is
+    set in vertical columns."""
     work = mask.copy()
     h, w = work.shape
     for box in covered:
         x0, y0, x1, y1 = (int(v) for v in box)
         work[max(0, y0 - 2):min(h, y1 + 2), max(0, x0 - 2):min(w, x1 + 2)] = 0
     k = max(5, int(min_h * 1.2))
-    lines = cv2.dilate(work, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 3)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    rows = _line_boxes(cv2.dilate(work, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 3))), min_h)
+    # a block of characters set in columns is one region (read column by column), not rows
+    vertical = []
+    for b in _line_boxes(cv2.dilate(work, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))),
+                         min_h):
+        x0, y0, x1, y1 = (int(v) for v in b)
+        if y1 - y0 >= 2.5 * min_h and vertical_columns(work[y0:y1, x0:x1]):
+            vertical.append(b)
+    rows = [r for r in rows if not any(overlap_of(r, v) > 0.8 for v in vertical)]
+    return rows + vertical
+
+
+def _line_boxes(joined: np.ndarray, min_h: float) -> list[BoxPx]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])

@@ -65,6 +65,24 @@ def largest_image(page: pymupdf.Page) -> tuple[dict | None, float]:
     return best, best_area / max(page.rect.get_area(), 1.0)
 
 
+def image_cover(page: pymupdf.Page) -> tuple[float, float]:
+    """Given a page, return the fraction of it that images cover together (a scan stored as
+    strips or tiles) and their highest resolution in dpi."""
+    from .digital import image_placements
+
+    w, h = int(page.rect.width) + 1, int(page.rect.height) + 1
+    grid = np.zeros((h, w), bool)
+    dpi = 0.0
+    for info in image_placements(page):
+        rect = (pymupdf.Rect(info["bbox"]) * page.rotation_matrix) & page.rect
+        if rect.is_empty:
+            continue
+        grid[int(rect.y0):int(np.ceil(rect.y1)), int(rect.x0):int(np.ceil(rect.x1))] = True
+        side = max(rect.width, 1e-3) if info["width"] >= info["height"] else max(rect.height, 1e-3)
+        dpi = max(dpi, 72 * max(info["width"], info["height"]) / side)
+    return float(grid.mean()), dpi
+
+
 def load_scan(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfig) -> Scan:
     """Given a page, return its embedded scan at native resolution (or a render when it has
     none), turned upright for the page rotation and deskewed."""
@@ -74,8 +92,9 @@ def load_scan(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfig) 
         arr = pixmap_array(decode_xref(doc, info["xref"], smask))
         arr = np.ascontiguousarray(np.rot90(arr, k=-(page.rotation // 90))) if page.rotation else arr
         placement, native = pymupdf.Rect(info["bbox"]) * page.rotation_matrix, True
-    else:
-        zoom = config.render_dpi / 72
+    else:  # no one image holds the page (a scan in strips): render it at the strips' resolution
+        _, native_dpi = image_cover(page)
+        zoom = min(300.0, max(float(config.render_dpi), native_dpi)) / 72
         arr = pixmap_array(page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False))
         placement, native = pymupdf.Rect(page.rect), False
     src = (arr.shape[1], arr.shape[0])
@@ -153,7 +172,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     """Given a scanned page, return its figures as (bbox_pt, jpeg, w, h, confidence) and its OCR
     text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
     from .images import encode_array
-    from .regions import merge_text_regions, refine_figures, residual_text
+    from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
+    from .text import is_caption_label
 
     scan = load_scan(page, doc, config)
     scale = min(1.0, config.ocr_max_side_px / max(scan.image.shape[:2]))
@@ -178,6 +198,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         regions = [(lab, b) for lab, b in regions
                    if not any(overlap_of(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
     blocks = ocr_regions(work, regions, fig_only, scan, scale, config, page)
+    captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
+    figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
     figures = []
     for box, conf in sorted(figures_px, key=lambda f: (round(f[0][1] / 8), f[0][0])):
         x0, y0, x1, y1 = (int(round(v / scale)) for v in box)
@@ -187,11 +209,21 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     return figures, blocks
 
 
+def _pt_to_work(box: BBox, scan: Scan, scale: float) -> BBox:
+    """Given a box in page points, return it in work pixels, deskew ignored (a few pixels off
+    at most: used only to find which figure a caption sits under)."""
+    sx = scan.src_size[0] / max(scan.placement.width, 1e-6) * scale
+    sy = scan.src_size[1] / max(scan.placement.height, 1e-6) * scale
+    return ((box[0] - scan.placement.x0) * sx, (box[1] - scan.placement.y0) * sy,
+            (box[2] - scan.placement.x0) * sx, (box[3] - scan.placement.y0) * sy)
+
+
 def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: list[tuple],
                 scan: Scan, scale: float, config: ExtractConfig,
                 page: pymupdf.Page) -> list[TextBlock]:
     """Given text regions (work pixels), OCR each crop (figures painted out) and return one
     TextBlock per region, its lines grouped into rows read left to right."""
+    from .lexicon import correct_terms
     from .text import band_kind
 
     ocr = get_ocr(config.ocr_engine, config.engine_threads)
@@ -211,7 +243,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
             if fx1 > 0 and fy1 > 0:
                 crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
         lines = [(t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)
-                 for t, b, s in ocr.ocr(crop) if s >= config.ocr_min_score and t.strip()]
+                 for t, b, s in read_crop(ocr, crop) if s >= config.ocr_min_score and t.strip()]
         # padded crops of neighbouring regions can both hold one line: read it once
         lines = [ln for ln in lines if not any(overlap_of(ln[1], seen) > 0.5 for seen in read_boxes)]
         read_boxes.extend(ln[1] for ln in lines)
@@ -219,14 +251,14 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
             drafts.append((label, lines))
     blocks: list[TextBlock] = []
     rows_all = []
-    for label, lines in drafts:
-        rows = _rows(lines)
-        text = "\n".join(" ".join(t for t, _, _ in row) for row in rows)
-        box_px = (min(b[0] for _, b, _ in lines), min(b[1] for _, b, _ in lines),
-                  max(b[2] for _, b, _ in lines), max(b[3] for _, b, _ in lines))
-        heights = sorted(b[3] - b[1] for _, b, _ in lines)
-        rows_all.append((scan.to_pt(box_px, scale), text, label,
-                         sum(s for _, _, s in lines) / len(lines), heights[len(heights) // 2]))
+    for label, region_lines in drafts:
+        for lines, text in lines_to_paragraphs(region_lines):
+            text, _ = correct_terms(text)
+            box_px = (min(b[0] for _, b, _ in lines), min(b[1] for _, b, _ in lines),
+                      max(b[2] for _, b, _ in lines), max(b[3] for _, b, _ in lines))
+            sizes = sorted(min(b[3] - b[1], b[2] - b[0]) for _, b, _ in lines)
+            rows_all.append((scan.to_pt(box_px, scale), text, label,
+                             sum(s for _, _, s in lines) / len(lines), sizes[len(sizes) // 2]))
     rows_all.sort(key=lambda r: (round(r[0][1] / 4), r[0][0]))
     px_per_pt = w / max(scan.placement.width, 1.0)
     for index, (bbox, text, label, score, height) in enumerate(rows_all):
@@ -238,6 +270,114 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
                                 kind=kind, origin=TextOrigin.OCR,
                                 font_size=round(height / px_per_pt * 0.85, 2),
                                 confidence=round(score, 4)))
+    return blocks
+
+
+def read_crop(ocr, crop: np.ndarray) -> list:
+    """Given a text crop, return its OCR lines; vertical text is read one column at a time
+    (a detector trained on rows cuts a grid of characters into rows across the columns)."""
+    from .regions import vertical_columns
+
+    cols = vertical_columns(foreground(crop)) if crop.shape[0] > 2 * crop.shape[1] // 3 else []
+    if not cols:
+        return ocr.ocr(crop)
+    lines = []
+    h = crop.shape[0]
+    for a, b in cols:
+        pad = max(2, (b - a) // 4)
+        x0, x1 = max(0, a - pad), min(crop.shape[1], b + pad)
+        pieces = sorted(ocr.ocr(np.ascontiguousarray(crop[:, x0:x1])), key=lambda p: p[1][1])
+        if not pieces:
+            continue
+        text = "".join(t for t, _, _ in pieces)
+        top, bottom = min(p[1][1] for p in pieces), max(p[1][3] for p in pieces)
+        score = sum(s for _, _, s in pieces) / len(pieces)
+        box = (float(a), float(max(0.0, top)), float(b), float(min(h, bottom)))
+        lines.append((text, box, score))
+    return lines
+
+
+def is_vertical(line: tuple) -> bool:
+    """Given an OCR line (text, box, score), return True for a column of text set vertically:
+    two or more characters in a box much taller than wide."""
+    t, b, _ = line
+    return len(t.strip()) >= 2 and (b[3] - b[1]) >= 1.5 * (b[2] - b[0])
+
+
+def lines_to_paragraphs(lines: list) -> list[tuple[list, str]]:
+    """Given the OCR lines of one region, return (lines, text) per paragraph: horizontal lines
+    grouped into columns first (two descriptions side by side stay apart), then into rows read
+    left to right; vertical columns grouped into blocks read right to left."""
+    flat = [ln for ln in lines if not is_vertical(ln)]
+    tall = [ln for ln in lines if is_vertical(ln)]
+    out = []
+    for group in _columns(flat):
+        out.append((group, "\n".join(" ".join(t for t, _, _ in row) for row in _rows(group))))
+    for group in _vertical_blocks(tall):
+        out.append((group, "\n".join(t for t, _, _ in group)))
+    return out
+
+
+def _columns(lines: list) -> list[list]:
+    """Group horizontal lines into columns: lines whose x-ranges overlap belong together; groups
+    next to each other stay apart when both hold several rows beside each other and a gutter of
+    about a character separates them, or when any gap is wider than three characters."""
+    if not lines:
+        return []
+    parent = list(range(len(lines)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(lines):
+        for j in range(i + 1, len(lines)):
+            b = lines[j]
+            if min(a[1][2], b[1][2]) - max(a[1][0], b[1][0]) > 0:
+                parent[find(i)] = find(j)
+    groups: dict[int, list] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(find(i), []).append(ln)
+    ordered = sorted(groups.values(), key=lambda g: min(ln[1][0] for ln in g))
+    height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
+    merged = [ordered[0]]
+    for group in ordered[1:]:
+        prev = merged[-1]
+        gap = min(ln[1][0] for ln in group) - max(ln[1][2] for ln in prev)
+        beside = _y_overlap(prev, group)
+        several = len(_rows(prev)) >= 2 and len(_rows(group)) >= 2
+        if not beside or gap < (0.8 if several else 3.0) * height:
+            prev.extend(group)
+        else:
+            merged.append(group)
+    return merged
+
+
+def _y_overlap(a: list, b: list) -> bool:
+    top_a, bottom_a = min(ln[1][1] for ln in a), max(ln[1][3] for ln in a)
+    top_b, bottom_b = min(ln[1][1] for ln in b), max(ln[1][3] for ln in b)
+    return min(bottom_a, bottom_b) - max(top_a, top_b) > 0
+
+
+def _vertical_blocks(lines: list) -> list[list]:
+    """Group vertical columns into blocks read right to left: neighbouring columns (gap under
+    one and a half column widths, overlapping in height) are one block; a column that starts
+    with a caption label (圖版五...) and the one after it start blocks of their own."""
+    from .text import is_caption_label
+
+    blocks: list[list] = []
+    for line in sorted(lines, key=lambda ln: -(ln[1][0] + ln[1][2]) / 2):
+        b = line[1]
+        label = is_caption_label(line[0])  # a caption column is a block of its own
+        if blocks and not label and not is_caption_label(blocks[-1][0][0]):
+            last = blocks[-1][-1][1]
+            width = max(last[2] - last[0], b[2] - b[0])
+            if last[0] - b[2] < 1.5 * width and min(last[3], b[3]) - max(last[1], b[1]) > 0:
+                blocks[-1].append(line)
+                continue
+        blocks.append([line])
     return blocks
 
 

@@ -17,6 +17,11 @@ _PAGE_NUMBER = re.compile(r"^[\s\-—–·•]*(\d{1,4}|[ivxlcdm]{1,6}|第?\s*\d
 _CAPTION_LABEL = re.compile(r"^\s*(图|圖|图版|圖版|插图|Fig\.?|Figure|Plate)\s*[\dA-Za-z一二三四五六七八九十]")
 
 
+def is_caption_label(text: str) -> bool:
+    """Return True when a line starts with a figure label (图3-14, 圖版五, Fig. 2...)."""
+    return bool(_CAPTION_LABEL.match(text))
+
+
 def is_bad_char(ch: str) -> bool:
     """Return True for characters a broken text layer produces: U+FFFD, private use, controls."""
     if ch == "\ufffd":
@@ -90,20 +95,80 @@ def lines_to_blocks(lines: list[dict], page: int, page_rect: pymupdf.Rect,
     for line in lines:
         groups.setdefault(line["block"], []).append(line)
     drafts = []
+    upright = 0
     for group in groups.values():
         bbox = to_display(_union([g["bbox"] for g in group]), matrix)
-        text = "\n".join(g["text"] for g in group)
+        column = _stacked(group)
+        text = ("" if column else "\n").join(g["text"] for g in group)
+        upright += len(text) if column else -len(text)
         sizes = [g["size"] for g in group]
         font = Counter(g["font"] for g in group).most_common(1)[0][0]
         drafts.append((bbox, text, statistics.median(sizes), font))
-    drafts.sort(key=lambda d: (round(d[0][1] / 4), d[0][0]))
-    drafts = merge_paragraphs(drafts)
+    if upright > 0:  # most words are set in vertical columns (one character a line)
+        drafts = vertical_paragraphs(drafts)
+    else:
+        drafts.sort(key=lambda d: (round(d[0][1] / 4), d[0][0]))
+        drafts = merge_paragraphs(drafts)
     blocks = []
     for index, (bbox, text, size, font) in enumerate(drafts):
         kind = band_kind(bbox, text, page_rect, band_frac)
         blocks.append(TextBlock(page=page, index=index, text=text, bbox_pt=bbox, kind=kind,
                                 origin=TextOrigin.PDF, font_size=round(size, 2), font_name=font))
     return blocks
+
+
+def _cx(box: Sequence[float]) -> float:
+    return (box[0] + box[2]) / 2
+
+
+def _stacked(group: list[dict]) -> bool:
+    """Return True for lines of one or two CJK characters each set one under another: a column
+    (centres compared: some writers give line boxes twice the glyph size)."""
+    if len(group) < 2 or any(len(g["text"].strip()) > 2 for g in group):
+        return False
+    if any(ord(c) < 0x2E80 for g in group for c in g["text"].strip()):
+        return False  # a column of numbers or letters in a table is not vertical writing
+    for a, b in zip(group, group[1:], strict=False):
+        size = max(a["size"], 1.0)
+        dy = (b["bbox"][1] + b["bbox"][3]) / 2 - (a["bbox"][1] + a["bbox"][3]) / 2
+        if dy < 0.5 * size or abs(_cx(b["bbox"]) - _cx(a["bbox"])) > 0.5 * size:
+            return False
+    return True
+
+
+def vertical_paragraphs(drafts: list[tuple]) -> list[tuple]:
+    """Given (bbox, text, size, font) drafts of a page set in vertical columns, return them
+    with the pieces of one column joined top to bottom and neighbouring columns joined into
+    blocks read right to left (columns split by newlines); a column that starts with a figure
+    label stays a block of its own. Blocks come right to left, then top to bottom."""
+    columns: list[list] = []
+    for d in sorted(drafts, key=lambda d: (-round(_cx(d[0]) / 4), d[0][1])):
+        if columns:
+            bbox, text, size, font = columns[-1]
+            nb = d[0]
+            if abs(_cx(nb) - _cx(bbox)) < 0.5 * size and nb[1] - bbox[3] < 3 * size \
+                    and nb[1] > bbox[1]:
+                merged = (min(bbox[0], nb[0]), bbox[1], max(bbox[2], nb[2]), max(bbox[3], nb[3]))
+                columns[-1] = [merged, text + d[1], size, font]
+                continue
+        columns.append(list(d))
+    blocks: list[list] = []
+    last = None  # the previous column's box: columns are compared centre to centre
+    for col in columns:  # right to left already
+        cb, size = col[0], col[2]
+        if blocks and last is not None and not is_caption_label(col[1]) \
+                and not is_caption_label(blocks[-1][1]):
+            bbox, text, bsize, font = blocks[-1]
+            pitch = _cx(last) - _cx(cb)
+            overlap = min(last[3], cb[3]) - max(last[1], cb[1])
+            if 0 < pitch < 2.5 * max(size, bsize) and abs(size - bsize) < 0.2 * bsize \
+                    and overlap > 0.5 * min(last[3] - last[1], cb[3] - cb[1]):
+                blocks[-1] = [_union([bbox, cb]), f"{text}\n{col[1]}", bsize, font]
+                last = cb
+                continue
+        blocks.append(col)
+        last = cb
+    return [tuple(b) for b in blocks]
 
 
 def merge_paragraphs(drafts: list[tuple]) -> list[tuple]:

@@ -23,6 +23,7 @@ from culti.records import (
     Reject,
     RejectReason,
     Stage,
+    TextKind,
     TextOrigin,
 )
 
@@ -179,11 +180,12 @@ def apply_corrections(
             new_pairs[pair_at[c.id]] = None
             dropped.append(_drop(pair, c))
         elif c.action == Action.EDIT:
-            new_pairs[pair_at[c.id]] = replace(pair, **c.fields(), evidence=(*pair.evidence, "curator:edit"))
+            new_pairs[pair_at[c.id]] = _text_kind(replace(pair, **c.fields(),
+                                                          evidence=(*pair.evidence, "curator:edit")), c)
         else:  # repair: the old caption and text boxes belonged to another caption
-            new_pairs[pair_at[c.id]] = replace(
+            new_pairs[pair_at[c.id]] = _text_kind(replace(
                 pair, **c.fields(), confidence=1.0, caption_page=None, caption_bbox_pt=None,
-                text_bbox_pt=None, evidence=(*pair.evidence, "curator:repair"))
+                text_bbox_pt=None, evidence=(*pair.evidence, "curator:repair")), c)
         log.append(_log(c, before))
     out_pairs = tuple(p for p in new_pairs if p is not None) + tuple(restored)
     out_rejects = tuple(r for r in new_rejects if r is not None) + tuple(dropped)
@@ -199,6 +201,15 @@ def _log(c: Correction, before: dict[str, str], reason: str | None = None) -> di
     if reason is not None:
         item["reject_reason"] = reason
     return item
+
+
+def _text_kind(pair: Pair, c: Correction) -> Pair:
+    """A curator's text is a description; no text at all falls back to the title (kind caption)."""
+    if c.text is not None and c.text.strip():
+        return replace(pair, text_kind=TextKind.DESCRIPTION)
+    if not pair.text.strip() and pair.title.strip():
+        return replace(pair, text=pair.title, text_kind=TextKind.CAPTION)
+    return pair
 
 
 def _drop(pair: Pair, c: Correction) -> Reject:
@@ -224,10 +235,11 @@ def _restore(reject: Reject, c: Correction, pairs: Sequence[Pair], where: str) -
     if figure.id != reject.item_id:
         raise CorrectionError(f"{where}: reject's source_sha256/page do not match its id; cannot restore it")
     caption = c.caption if c.caption is not None else reject.caption
-    return Pair(figure=figure, caption=caption, label=c.label or "", title=c.title or "",
+    pair = Pair(figure=figure, caption=caption, label=c.label or "", title=c.title or "",
                 text=c.text if c.text is not None else reject.text, text_origin=TextOrigin.PDF,
                 domain=_book_domain(reject.source_sha256, pairs), confidence=1.0,
                 evidence=(RESTORED, f"was:{reject.reason.value}"))
+    return _text_kind(pair, c)
 
 
 def _image_size(data: bytes, where: str) -> tuple[int, int]:

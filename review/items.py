@@ -81,6 +81,7 @@ def _pair_item(row: dict, split: str, write_crop: CropWriter) -> dict:
         "conf": _confidence(row.get("confidence")),
         "caption": row.get("caption") or "", "label": row.get("label") or "",
         "title": row.get("title") or "", "text": row.get("text") or "",
+        "text_kind": row.get("text_kind") or "description",
         "domain": row.get("domain") or "", "bbox": _bbox(row.get("bbox")),
         "caption_page": row.get("caption_page"), "caption_bbox": _bbox(row.get("caption_bbox")),
         "text_bbox": _bbox(row.get("text_bbox")),

@@ -18,12 +18,12 @@ def texts(al):
 def test_multi_block_description_joined_and_bbox():
     p = page_of(1, [fig(1, 0, (100, 100, 495, 400))], [
         cap(1, "图3-1 团窠对鸟纹", (230, 408, 365, 422)),
-        blk(1, "这件织锦以黄色为地，团窠内\n饰对鸟，外环联珠，", (60, 440, 535, 470)),
-        blk(1, "是唐代丝绸之路上流行的纹样。", (60, 472, 535, 486)),
+        blk(1, "这件织锦以黄色为地，团窠内\n饰对鸟，外环联珠，", (60, 428, 535, 458)),
+        blk(1, "是唐代丝绸之路上流行的纹样。", (60, 460, 535, 474)),
     ])
     pair = align_book([p], CFG).pairs[0]
     assert pair.text == "这件织锦以黄色为地，团窠内饰对鸟，外环联珠，是唐代丝绸之路上流行的纹样。"
-    assert pair.text_bbox_pt == (60, 440, 535, 486)
+    assert pair.text_bbox_pt == (60, 428, 535, 474)
 
 
 def test_stacked_descriptions_do_not_bleed():
@@ -72,6 +72,8 @@ def test_body_reference_used_when_nothing_follows_the_caption():
         cap(1, "图3-2 联珠猪头纹锦", (230, 766, 365, 780)),
     ])
     pair = align_book([p], CFG).pairs[0]
+    assert pair.text == "联珠猪头纹锦" and pair.text_kind.value == "caption"  # the default
+    pair = align_book([p], AlignConfig(body_references=True)).pairs[0]
     assert pair.text == "如图3-2所示，团窠外环为联珠，内饰猪头。"
     assert "ref-in-body" in pair.evidence
 

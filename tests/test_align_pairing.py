@@ -154,11 +154,12 @@ def test_far_caption_on_a_plate_page_still_pairs():
     assert pair.label == "图版七" and "far" in pair.evidence and pair.confidence < 0.8
 
 
-def test_one_caption_centred_under_a_row_of_images_is_a_composite():
+def test_one_caption_centred_under_a_row_of_images_is_one_merged_figure():
     p = page_of(8, [fig(8, 0, (73, 70, 255, 252)), fig(8, 1, (269, 70, 451, 252))],
                 [cap(8, "图1-11  黄地龟背纹锦", (197, 274, 327, 286))])
     al = align_book([p], CFG)
-    pairs = by_index(al)
-    assert pairs[8, 0].label == pairs[8, 1].label == "图1-11"
-    assert pairs[8, 0].group_hint == pairs[8, 1].group_hint is not None
-    assert "row-group" in pairs[8, 0].evidence and not al.rejects
+    (pair,) = al.pairs
+    assert pair.label == "图1-11" and pair.figure.bbox_pt == (73, 70, 451, 252)
+    assert "row-group" in pair.evidence and "one-caption" in pair.evidence
+    (merged,) = al.rejects  # the second piece: its pixels are in the merged crop
+    assert merged.reason.value == "merged" and pair.figure.id in merged.detail

@@ -26,6 +26,7 @@ CONTRACT_COLUMNS = {
     "split": pa.string(),
     "group_id": pa.string(),
     "text_origin": pa.string(),
+    "text_kind": pa.string(),
 }
 
 
@@ -63,6 +64,9 @@ def test_splits_non_empty_and_rows_valid(sample_run):
             assert 0.0 <= row["confidence"] <= 1.0
             assert row["domain"] in ("silk", "mural")
             assert row["text_origin"] in ("pdf", "ocr")
+            assert row["text_kind"] in ("description", "caption")
+            if row["text_kind"] == "caption":
+                assert row["text"] == row["title"], row["id"]
             assert row["label"] and normalize(row["caption"]).startswith(normalize(row["label"])[:2]), row
             assert row["text"], row["id"]
     ids = [i for t in tables.values() for i in t.column("id").to_pylist()]

@@ -85,8 +85,8 @@ def test_files_counts_and_summary(built):
     dup = [r for r in rejects if r["reason"] == "near_duplicate_image"]
     kept = {i for s in SPLITS for i in pq.read_table(out / f"{s}.parquet").column("id").to_pylist()}
     assert all(r["duplicate_of"] in kept and r["image"]["bytes"] for r in dup)
-    # the kept copy is the larger re-scan: resolution comes first
-    assert all(r["source"].startswith(("silk", "mural")) for r in dup)
+    # the kept copy is the text-layer original, not the larger OCR re-scan: provenance comes first
+    assert all(r["source"].startswith("scan-") for r in dup)
 
 
 def test_no_image_crosses_splits_by_pixel_and_perceptual_hash(built):

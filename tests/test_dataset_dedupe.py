@@ -36,12 +36,13 @@ def test_rescan_resize_recompress_and_png_copies_are_dropped(tmp_path):
     data, out, _ = _run([original, *copies, *others], tmp_path)
     by_id = {r.item_id: r for r in out.rejects}
     kept_ids = {data.rows[i].id for i in out.keep}
-    # the re-scan is 1.4x larger, so it is the best copy: the rule is resolution first
-    assert copies[0].id in kept_ids
-    assert {original.id, copies[1].id, copies[2].id} == set(by_id)
-    assert all(r.duplicate_of == copies[0].id for r in out.rejects)
+    # the re-scan is 1.4x larger, but provenance comes before size: the text-layer copy stays
+    assert original.id in kept_ids
+    assert {copies[0].id, copies[1].id, copies[2].id} == set(by_id)
+    assert all(r.duplicate_of == original.id for r in out.rejects)
+    assert by_id[copies[0].id].reason == RejectReason.NEAR_DUPLICATE_IMAGE
     assert by_id[copies[1].id].reason == RejectReason.NEAR_DUPLICATE_IMAGE
-    assert by_id[original.id].reason == RejectReason.NEAR_DUPLICATE_IMAGE
+    assert by_id[copies[2].id].reason == RejectReason.DUPLICATE_IMAGE
     assert {p.id for p in others} <= kept_ids  # distinct pictures are all kept
 
 

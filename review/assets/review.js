@@ -129,6 +129,7 @@
     if (it.kind === "pair") {
       meta.appendChild(el("span", "badge split-" + it.split, it.split));
       meta.appendChild(el("span", "badge conf " + band(it.conf), "conf " + it.conf.toFixed(2)));
+      if (it.text_kind === "caption") meta.appendChild(el("span", "badge textkind", "caption only"));
     } else {
       meta.appendChild(el("span", "badge reason", it.reason));
       meta.appendChild(el("span", "badge stage", it.stage));

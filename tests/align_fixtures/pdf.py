@@ -53,9 +53,10 @@ def make_book(path: Path) -> dict:
     p.insert_image(pymupdf.Rect(100, 80, 495, 380), stream=_jpeg((168, 30, 36)))
     _text(p, (100, 388, 495, 404), "图3-1  红地联珠对鸟纹锦", 9, 1)
     d1 = "唐代织锦，新疆吐鲁番阿斯塔那墓地出土。红色地上以黄、白二色显花，主体纹样为联珠圈围成团窠，窠内一对立鸟相向而立。"
-    _text(p, (60, 420, 535, 470), d1, 10.5)
+    # descriptions in body type sit right under their caption (a line's spacing at most)
+    _text(p, (60, 404, 535, 454), d1, 10.5)
     d1b = "纹样规整，色彩对比鲜明。"
-    _text(p, (60, 472, 535, 490), d1b, 10.5)
+    _text(p, (60, 436, 535, 454), d1b, 10.5)
     _text(p, (60, 512, 535, 540), "第二节  联珠纹的流行", 14)
     _text(p, (60, 550, 535, 600), "如图3-2所示，联珠纹在唐代织锦上极为流行，其来源可以追溯到萨珊波斯。", 10.5)
     truth[1, 0] = ("图3-1", d1 + d1b)
@@ -68,8 +69,8 @@ def make_book(path: Path) -> dict:
     _text(p, (305, 306, 535, 322), "图3-3  绿地缠枝莲纹锦", 9, 1)
     d2 = "唐代织锦，青海都兰热水墓群出土。蓝色地上以黄、白二色显花，主体纹样为圆形团窠，窠内饰八瓣宝花。"
     d3 = "唐代织锦，敦煌藏经洞出土。绿色地上以红、黄二色显花，主体纹样为波状起伏的缠枝藤蔓。"
-    _text(p, (60, 334, 290, 420), d2, 10.5)
-    _text(p, (305, 334, 535, 420), d3, 10.5)
+    _text(p, (60, 322, 290, 420), d2, 10.5)
+    _text(p, (305, 322, 535, 420), d3, 10.5)
     truth[2, 0] = ("图3-2", d2)
     truth[2, 1] = ("图3-3", d3)
     # page 3: a full-page plate; page 4: its caption and description facing it
@@ -79,7 +80,7 @@ def make_book(path: Path) -> dict:
     _furniture(p, 4)
     _text(p, (100, 90, 495, 106), "圖3-4  紫地龜背紋綾", 9, 1)
     d4 = "唐代暗花綾，敦煌藏經洞出土。紫色地上以同色淺色絲線顯花，主體紋樣為六邊形龜背格連續鋪排。"
-    _text(p, (60, 120, 535, 170), d4, 10.5)
+    _text(p, (60, 108, 535, 170), d4, 10.5)
     truth[3, 0] = ("图3-4", d4)
     for n in range(5, 7):  # more pages so the running header repeats enough to be learnt
         p = doc.new_page(width=W, height=H)

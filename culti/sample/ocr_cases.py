@@ -1,0 +1,272 @@
+"""Generated cases where the words are not in a text layer: text drawn as vector outlines, scans
+with two description columns side by side, two pictures close together on a scan, and vertical
+traditional-Chinese text (a caption beside a plate, a page of columns without figures).
+
+Each case is a list of page specs written three ways: born-digital (a text layer), outline (the
+same words as glyph paths: the page is drawn to SVG with text as paths and back to PDF, then the
+pictures are inserted with their own bytes) and scanned (culti.sample.scan). truth.json uses the
+real corpus's schema (version 2)."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+from PIL import Image
+
+from culti.sample.attributes import silk_attrs
+from culti.sample.motifs import draw_silk
+from culti.sample.scan import scan_pdf
+from culti.sample.writer import FIXED_METADATA
+
+W, H = 595.0, 842.0
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Text on a page: a box, the words, font size; vertical = one character under another,
+    columns right to left; traditional = set in the traditional-character font."""
+
+    rect: BBox
+    text: str
+    size: float = 10.5
+    vertical: bool = False
+    traditional: bool = False
+    align: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Plate:
+    """A picture on a page, with what truth says about it."""
+
+    rect: BBox
+    seed: int
+    label: str
+    title: str
+    caption: Words
+    description: Words | None = None
+    caption_position: str = "below"
+    caption_simplified: str = ""  # for traditional captions: what align should give
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    plates: tuple[Plate, ...] = ()
+    words: tuple[Words, ...] = ()  # body text, headers: not captions or descriptions
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    name: str
+    kind: str  # outline | scanned | digital
+    pages: tuple[PageSpec, ...]
+    dpi: int = 200
+    notes: dict = field(default_factory=dict)
+
+
+def _jpeg(seed: int, w: int, h: int) -> bytes:
+    rng = np.random.default_rng(seed)
+    arr = draw_silk(silk_attrs(rng), w, h, rng)[..., :3]
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, "JPEG", quality=88)
+    return buf.getvalue()
+
+
+def _write_words(page: pymupdf.Page, words: Words) -> None:
+    font = "china-t" if words.traditional else "china-s"
+    x0, y0, x1, y1 = words.rect
+    if not words.vertical:
+        rc = page.insert_textbox(pymupdf.Rect(words.rect), words.text, fontname=font,
+                                 fontsize=words.size, align=words.align)
+        if rc < 0:
+            raise ValueError(f"text does not fit {words.rect}: {words.text}")
+        return
+    pitch, col = words.size * 1.15, words.size * 1.6
+    per_col = int((y1 - y0) // pitch)
+    x = x1 - words.size
+    for column in words.text.split("\n"):
+        for start in range(0, len(column), per_col):
+            if x < x0 - 0.5:
+                raise ValueError(f"vertical text does not fit {words.rect}: {words.text}")
+            for i, ch in enumerate(column[start:start + per_col]):
+                page.insert_text((x, y0 + i * pitch + words.size), ch, fontname=font,
+                                 fontsize=words.size)
+            x -= col
+
+
+def _text_of(spec: PageSpec) -> list[Words]:
+    out = list(spec.words)
+    for plate in spec.plates:
+        out.append(plate.caption)
+        if plate.description is not None:
+            out.append(plate.description)
+    return out
+
+
+def _digital(case: Case, outline: bool) -> bytes:
+    doc = pymupdf.open()
+    for spec in case.pages:
+        page = doc.new_page(width=W, height=H)
+        if outline:
+            tmp = pymupdf.open()
+            tpage = tmp.new_page(width=W, height=H)
+            for words in _text_of(spec):
+                _write_words(tpage, words)
+            paths = pymupdf.open("svg", tpage.get_svg_image(text_as_path=True).encode())
+            drawn = pymupdf.open("pdf", paths.convert_to_pdf())
+            page.show_pdf_page(page.rect, drawn, 0)
+        else:
+            for words in _text_of(spec):
+                _write_words(page, words)
+        for plate in spec.plates:
+            x0, y0, x1, y1 = plate.rect
+            px = (int((x1 - x0) * 2), int((y1 - y0) * 2))  # 144 dpi pictures
+            page.insert_image(pymupdf.Rect(plate.rect), stream=_jpeg(plate.seed, *px))
+    doc.set_metadata(FIXED_METADATA)
+    data = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+    doc.close()
+    return data
+
+
+def _union(boxes: list[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _ink_box(pdf: bytes, page: int, rect: BBox) -> BBox:
+    """The box of the words actually drawn inside `rect` (text boxes are looser than the ink)."""
+    doc = pymupdf.open("pdf", pdf)
+    spans = [s["bbox"] for b in doc[page].get_text("dict", clip=pymupdf.Rect(rect))["blocks"]
+             for ln in b.get("lines", []) for s in ln["spans"] if s["text"].strip()]
+    doc.close()
+    return _union(spans) if spans else rect
+
+
+def case_truth(case: Case, digital: bytes, warps=None) -> dict:
+    """Given a case and its born-digital PDF (and the scan's page warps), return its truth entry."""
+
+    def box(b: BBox, page: int) -> list[float]:
+        if warps is not None:
+            return warps[page - 1].box(b, (W, H))
+        return [round(float(v), 2) for v in b]
+
+    figures = []
+    for n, spec in enumerate(case.pages, start=1):
+        for i, plate in enumerate(spec.plates):
+            cap = _ink_box(digital, n - 1, plate.caption.rect)
+            desc = plate.description
+            figures.append({
+                "key": f"{case.name}-p{n}-{i}", "page": n, "bbox": box(plate.rect, n),
+                "label": plate.label, "title": plate.title,
+                "caption": plate.caption_simplified or plate.caption.text.replace("\n", ""),
+                "caption_original": plate.caption.text.replace("\n", ""),
+                "caption_page": n, "caption_bbox": box(cap, n),
+                "caption_position": plate.caption_position,
+                "description": desc.text.replace("\n", "") if desc else "",
+                "description_bbox": box(_ink_box(digital, n - 1, desc.rect), n) if desc else None,
+                "composite": None, "crop_of": None, "subcaption": None})
+    return {"file": f"{case.name}.pdf", "book_id": case.name, "kind": case.kind,
+            "domain": "silk", "page_count": len(case.pages), "figures": figures,
+            "not_figures": [], "neutral": [], **case.notes}
+
+
+def write_case(case: Case, out_dir: Path, seed: int = 0) -> dict:
+    """Given a case, write `<name>.pdf` into out_dir and return its truth entry."""
+    digital = _digital(case, outline=False)
+    if case.kind == "digital":
+        data, warps = digital, None
+    elif case.kind == "outline":
+        data, warps = _digital(case, outline=True), None
+    else:
+        data, warps = scan_pdf(digital, case.dpi, seed)
+    (out_dir / f"{case.name}.pdf").write_bytes(data)
+    return case_truth(case, digital, warps)
+
+
+# ---- the cases --------------------------------------------------------------------------------
+
+D1 = "唐代织锦，新疆吐鲁番阿斯塔那墓地出土。红色地上以黄、白二色显花，主体纹样为联珠圈围成团窠，窠内一对立鸟相向而立。"
+D2 = "唐代织锦，青海都兰热水墓群出土。蓝色地上以黄、白二色显花，主体纹样为圆形团窠，窠内饰八瓣宝花。"
+D3 = "唐代织锦，敦煌藏经洞出土。绿色地上以红、黄二色显花，主体纹样为波状起伏的缠枝藤蔓，枝叶舒展。"
+BODY = ("联珠纹在唐代织锦上极为流行，其来源可以追溯到萨珊波斯。团窠之内多饰对鸟、对兽，"
+        "窠外以十字宾花填充，构成规整的四方连续图案。晕繝配色使纹样层次分明。")
+
+
+def _side_by_side(gap: float, seed: int, y: float = 90.0) -> PageSpec:
+    """Two figures side by side, each with its caption and its own description underneath."""
+    left, right = (60.0, 297.5 - gap / 2), (297.5 + gap / 2, 535.0)
+    bottom = y + 200
+    plates = (
+        Plate((left[0], y, left[1], bottom), seed, "图1", "红地联珠对鸟纹锦",
+              Words((left[0], bottom + 8, left[1], bottom + 24), "图1  红地联珠对鸟纹锦", 9, align=1),
+              Words((left[0], bottom + 34, left[1], bottom + 130), D2)),
+        Plate((right[0], y, right[1], bottom), seed + 1, "图2", "绿地缠枝莲纹锦",
+              Words((right[0], bottom + 8, right[1], bottom + 24), "图2  绿地缠枝莲纹锦", 9, align=1),
+              Words((right[0], bottom + 34, right[1], bottom + 130), D3)),
+    )
+    return PageSpec(plates, (Words((60, bottom + 160, 535, bottom + 230), BODY, 10.5),))
+
+
+def outline_case() -> Case:
+    """Three pages with every word drawn as glyph outlines: one figure with caption and
+    description, two figures side by side, and a page of text only."""
+    one = PageSpec((Plate((120, 90, 475, 360), 11, "图3", "黄地团窠对鹿纹锦",
+                          Words((120, 368, 475, 384), "图3  黄地团窠对鹿纹锦", 9, align=1),
+                          Words((80, 396, 515, 460), D1)),),
+                   (Words((80, 480, 515, 560), BODY),
+                    Words((150, 30, 445, 44), "中国丝绸纹样图典", 8, align=1)))
+    text_only = PageSpec((), (Words((80, 90, 515, 200), BODY), Words((80, 210, 515, 320), D1 + D2)))
+    return Case("outline-text", "outline", (one, _side_by_side(30, 21), text_only))
+
+
+def scan_columns_case() -> Case:
+    """A scanned page: two figures side by side, each with its own description underneath."""
+    return Case("scan-columns", "scanned", (_side_by_side(24, 31),))
+
+
+def scan_close_figures_case() -> Case:
+    """A scanned page: two pictures 3 pt apart (one layout box tends to cover both), a caption
+    under each."""
+    return Case("scan-close-figures", "scanned", (_side_by_side(3, 41),))
+
+
+VERT_CAPTION = "圖版五  團窠對鳥紋錦"
+VERT_CAPTION_S = "图版五  团窠对鸟纹锦"
+VERT_DESC = "唐代織錦新疆吐魯番阿斯塔那墓地出土\n紅色地上以黃白二色顯花主體紋樣為\n聯珠圈圍成團窠窠內一對立鳥相向"
+VERT_PAGE = ("聯珠紋在唐代織錦上極為流行其來源\n可以追溯到薩珊波斯團窠之內多飾\n對鳥對獸窠外以十字賓花填充構成"
+             "\n規整的四方連續圖案暈色配色使紋樣\n層次分明為唐代絲綢之典型")
+
+
+def vertical_case(kind: str = "scanned") -> Case:
+    """A book set vertically in traditional characters (scanned, or `digital` with a text
+    layer of one character a line): a plate with its caption in a column to its right and a
+    description in columns to its left; then a page of vertical text with no figure."""
+    plate = Plate((200, 100, 480, 520), 51, "图版五", "团窠对鸟纹锦",
+                  Words((500, 110, 520, 400), VERT_CAPTION.replace("  ", ""), 12, True, True),
+                  Words((90, 110, 170, 460), VERT_DESC, 12, True, True),
+                  caption_position="right", caption_simplified=VERT_CAPTION_S.replace("  ", ""))
+    columns = PageSpec((), (Words((160, 110, 500, 560), VERT_PAGE, 13, True, True),))
+    name = "scan-vertical" if kind == "scanned" else f"{kind}-vertical"
+    return Case(name, kind, (PageSpec((plate,)), columns), dpi=200)
+
+
+def all_cases() -> list[Case]:
+    return [outline_case(), scan_columns_case(), scan_close_figures_case(), vertical_case()]
+
+
+def generate_ocr_cases(out_dir: Path, seed: int = 0, names: tuple[str, ...] | None = None) -> Path:
+    """Given a folder, write the OCR cases' PDFs and truth.json (version 2); return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    books = [write_case(c, out_dir, seed) for c in all_cases() if names is None or c.name in names]
+    path = out_dir / "truth.json"
+    path.write_text(json.dumps({"version": 2, "seed": seed, "books": books}, ensure_ascii=False,
+                               indent=1))
+    return path
+
+
+__all__ = ["Case", "all_cases", "generate_ocr_cases", "write_case"]

@@ -1,0 +1,214 @@
+"""Words that are not in a text layer: outline glyphs, description columns and close pictures
+on scans, vertical traditional text. Each case is built by culti.sample.ocr_cases."""
+
+from __future__ import annotations
+
+import difflib
+
+import pymupdf
+import pytest
+
+from align import AlignConfig, align_book
+from align.clean import t2s
+from culti.records import FigureOrigin, PageKind, RejectReason, TextOrigin
+from culti.sample import ocr_cases
+from extract import ExtractConfig, extract_book, open_book
+from extract.regions import iou as box_iou
+
+CONFIG = ExtractConfig(workers=1, progress=False)
+
+
+def _build(tmp_path, case):
+    truth = ocr_cases.write_case(case, tmp_path)
+    path = tmp_path / truth["file"]
+    return path, truth, list(extract_book(open_book(path), CONFIG))
+
+
+def _norm(text: str) -> str:
+    """Text without whitespace, NFKC-folded (full-width punctuation and digits)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split()).replace("、", ",")
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _norm(a), _norm(b)).ratio()
+
+
+@pytest.fixture(scope="module")
+def outline(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("outline"), ocr_cases.outline_case())
+
+
+def test_outline_text_pages_are_read_by_ocr(outline):
+    """Regression: pages whose words are glyph drawings were `digital` with no text, the glyphs
+    became ornament rejects and no caption was read."""
+    path, truth, pages = outline
+    assert [p.kind for p in pages] == [PageKind.OUTLINE] * 3
+    assert [len(p.figures) for p in pages] == [1, 2, 0]
+    assert not any(r.reason == RejectReason.ORNAMENT for p in pages for r in p.rejects)
+    for fig_truth in truth["figures"]:
+        page = pages[fig_truth["page"] - 1]
+        caps = [b for b in page.blocks if _norm(b.text) == _norm(fig_truth["caption"])]
+        assert len(caps) == 1 and caps[0].origin == TextOrigin.OCR, [b.text for b in page.blocks]
+        assert box_iou(caps[0].bbox_pt, fig_truth["caption_bbox"]) > 0.6
+    text_page = " ".join(b.text for b in pages[2].blocks)
+    assert _similar(text_page, ocr_cases.BODY + ocr_cases.D1 + ocr_cases.D2) > 0.95
+
+
+def test_outline_pictures_keep_their_bytes_at_native_resolution(outline):
+    path, truth, pages = outline
+    doc = pymupdf.open(path)
+    for page in pages:
+        streams = {doc.extract_image(x[0])["image"] for x in doc[page.page - 1].get_images()}
+        for fig in page.figures:
+            assert fig.origin == FigureOrigin.EMBEDDED and fig.image in streams
+            best = max(box_iou(fig.bbox_pt, t["bbox"]) for t in truth["figures"]
+                       if t["page"] == page.page)
+            assert best > 0.98
+
+
+def test_outline_pairs_carry_captions_and_descriptions(outline):
+    path, truth, pages = outline
+    pairs = align_book(pages, AlignConfig()).pairs
+    assert len(pairs) == len(truth["figures"]) == 3
+    by_page = {(p.figure.page, p.figure.index): p for p in pairs}
+    for (page, index), fig_truth in zip(sorted(by_page), truth["figures"], strict=True):
+        pair = by_page[page, index]
+        assert _norm(pair.caption) == _norm(fig_truth["caption"])
+        assert _similar(pair.text, fig_truth["description"]) > 0.95, pair.text
+
+
+def test_side_by_side_descriptions_on_a_scan_stay_apart(tmp_path):
+    """Regression: OCR lines of two description columns were joined row by row, so one row
+    carried both texts."""
+    _, truth, pages = _build(tmp_path, ocr_cases.scan_columns_case())
+    pairs = sorted(align_book(pages, AlignConfig()).pairs, key=lambda p: p.figure.bbox_pt[0])
+    assert len(pairs) == 2
+    for pair, fig_truth, other in zip(pairs, truth["figures"], truth["figures"][::-1],
+                                      strict=True):
+        assert _norm(pair.caption) == _norm(fig_truth["caption"])
+        assert _similar(pair.text, fig_truth["description"]) > 0.9, pair.text
+        assert _norm(other["description"])[:8] not in _norm(pair.text)
+
+
+def test_two_pictures_close_together_on_a_scan_are_two_figures(tmp_path):
+    """Regression: one box covered two pictures 3 pt apart (IoU 0.48 with each); the two
+    captions under it say there are two, so the box is cut at the paper between them."""
+    _, truth, pages = _build(tmp_path, ocr_cases.scan_close_figures_case())
+    (page,) = pages
+    assert len(page.figures) == 2
+    for fig, fig_truth in zip(sorted(page.figures, key=lambda f: f.bbox_pt[0]), truth["figures"],
+                              strict=True):
+        assert box_iou(fig.bbox_pt, fig_truth["bbox"]) >= 0.9, (fig.bbox_pt, fig_truth["bbox"])
+    labels = [p.label for p in align_book(pages, AlignConfig()).pairs]
+    assert sorted(labels) == ["图1", "图2"]
+
+
+def test_vertical_caption_beside_plate_and_a_page_of_columns(tmp_path):
+    """Vertical traditional text: the caption column beside a plate pairs with it (simplified
+    caption, traditional original); a figure-less page of columns reads right to left and gives
+    no rows."""
+    _, truth, pages = _build(tmp_path, ocr_cases.vertical_case())
+    assert [len(p.figures) for p in pages] == [1, 0]
+    assert box_iou(pages[0].figures[0].bbox_pt, truth["figures"][0]["bbox"]) >= 0.9
+    pairs = align_book(pages, AlignConfig()).pairs
+    assert len(pairs) == 1 and pairs[0].figure.page == 1
+    assert _norm(pairs[0].caption) == _norm(ocr_cases.VERT_CAPTION_S)
+    assert _norm(pairs[0].caption_original) == _norm(ocr_cases.VERT_CAPTION)
+    column_text = "".join(b.text for b in pages[1].blocks)
+    assert _similar(column_text, ocr_cases.VERT_PAGE) > 0.9  # right to left, column by column
+    assert _similar(t2s(column_text), t2s(ocr_cases.VERT_PAGE)) > 0.9
+    desc = "".join(b.text for b in pages[0].blocks if b.bbox_pt[2] < 200)
+    assert _similar(desc, ocr_cases.VERT_DESC) > 0.9
+
+
+def test_ocr_lines_group_into_columns_before_rows():
+    from extract.scanned import lines_to_paragraphs
+
+    h = 20
+    left = [(f"左{i}左左左", (0, i * 30, 200, i * 30 + h), 0.9) for i in range(3)]
+    right = [(f"右{i}右右右", (225, i * 30, 425, i * 30 + h), 0.9) for i in range(3)]
+    label_and_title = [("图3", (0, 200, 40, 220), 0.9), ("团窠对鸟纹", (70, 200, 200, 220), 0.9)]
+    paragraphs = sorted(lines_to_paragraphs(left + right), key=lambda p: p[0][0][1][0])
+    assert [p[1] for p in paragraphs] == ["左0左左左\n左1左左左\n左2左左左", "右0右右右\n右1右右右\n右2右右右"]
+    assert [p[1] for p in lines_to_paragraphs(label_and_title)] == ["图3 团窠对鸟纹"]
+    columns = [("一二三四", (300, 0, 320, 90), 0.9), ("五六七八", (270, 0, 290, 90), 0.9)]
+    caption = [("圖版五團窠", (400, 0, 420, 110), 0.9)]
+    got = [p[1] for p in lines_to_paragraphs(columns + caption)]
+    assert got == ["圖版五團窠", "一二三四\n五六七八"]  # right to left, caption its own block
+
+
+def test_vertical_columns_found_from_ink_profiles():
+    import numpy as np
+
+    from extract.regions import vertical_columns
+
+    mask = np.zeros((200, 100), np.uint8)
+    for x in (10, 40, 70):  # three columns of 20-px characters, 2 px apart vertically
+        for y in range(0, 198, 22):
+            mask[y:y + 20, x:x + 20] = 1
+    assert vertical_columns(mask) == [(10, 30), (40, 60), (70, 90)]
+    rows = np.zeros((100, 300), np.uint8)
+    for y in (10, 40, 70):  # the same grid set in rows
+        for x in range(0, 298, 22):
+            rows[y:y + 20, x:x + 20] = 1
+    assert vertical_columns(rows) == []
+
+
+def test_scan_stored_as_strips_is_scanned(tmp_path):
+    """Regression: a scanned page stored as 60 horizontal strips had no image covering 85% of
+    it, so it was `digital`, its strips `page_background` rejects and its text never read."""
+    import numpy as np
+
+    from tests.extract_fixtures import CAPTION, scanned_pdf
+
+    path, truth = scanned_pdf(tmp_path / "scan.pdf", angle=0.0)
+    doc = pymupdf.open(path)
+    pix = doc[0].get_pixmap(dpi=150)
+    arr = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)
+    out = pymupdf.open()
+    page = out.new_page(width=doc[0].rect.width, height=doc[0].rect.height)
+    rows = np.array_split(np.arange(arr.shape[0]), 60)
+    for rows_i in rows:
+        strip = pymupdf.Pixmap(pymupdf.csRGB, arr.shape[1], len(rows_i),
+                               np.ascontiguousarray(arr[rows_i[0]:rows_i[-1] + 1]).tobytes(), False)
+        y0 = rows_i[0] * 72 / 150
+        y1 = (rows_i[-1] + 1) * 72 / 150
+        page.insert_image(pymupdf.Rect(0, y0, page.rect.width, y1), pixmap=strip)
+    strips = tmp_path / "strips.pdf"
+    out.save(strips)
+    (got,) = list(extract_book(open_book(strips), CONFIG))
+    assert got.kind == PageKind.SCANNED and len(got.figures) == 1
+    assert box_iou(got.figures[0].bbox_pt, truth) >= 0.9
+    assert not got.rejects
+    assert any(_norm(CAPTION) == _norm(b.text) for b in got.blocks)
+
+
+def test_vertical_text_layer_reads_columns_right_to_left(tmp_path):
+    """A born-digital page set vertically (one character a line in the text layer) gave one
+    character per line, columns left to right; now each column is one line, right to left."""
+    _, truth, pages = _build(tmp_path, ocr_cases.vertical_case("digital"))
+    assert [p.kind for p in pages] == [PageKind.DIGITAL] * 2
+    (block,) = pages[1].blocks
+    assert block.text == ocr_cases.VERT_PAGE
+    caption = [b for b in pages[0].blocks if b.text == ocr_cases.VERT_CAPTION.replace("  ", "")]
+    assert len(caption) == 1
+    desc = [b for b in pages[0].blocks if b.text == ocr_cases.VERT_DESC]
+    assert len(desc) == 1
+
+
+def test_panels_of_one_figure_a_hairline_apart_stay_one_figure():
+    """Regression (real scan, a paper's 'Left: input. Middle: truth. Right: prediction' figure):
+    panels 2.6 pt apart inside one layout box came out as two figures."""
+    import numpy as np
+
+    from extract.regions import refine_figures
+
+    mask = np.zeros((400, 600), np.uint8)
+    mask[50:200, 20:200] = 1
+    mask[50:200, 206:380] = 1  # 6 px gap: a hairline between panels
+    mask[50:200, 440:590] = 1  # 60 px gap: a separate picture
+    layout = [(15.0, 45.0, 385.0, 205.0), (435.0, 45.0, 595.0, 205.0)]
+    boxes = sorted(b for b, _ in refine_figures(mask, layout, [], 72.0, 1000.0))
+    assert boxes == [(20.0, 50.0, 380.0, 200.0), (440.0, 50.0, 590.0, 200.0)]

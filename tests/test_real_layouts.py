@@ -1,0 +1,207 @@
+"""Issue 11: captions as an editor finds them on real layouts, one generated page per case.
+
+Each test builds the real-layouts book (culti.sample.real_layouts), runs extract and align on it
+and checks the pairs of its case against the book's truth.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from align import AlignConfig, align_book
+from align.geometry import iou
+from culti.records import RejectReason, TextKind
+from culti.sample.real_layouts import real_layouts_book, write_real_layouts
+from extract import ExtractConfig, extract_book, open_book
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real-layouts")
+    path, truth = write_real_layouts(out, seed=0)
+    pages = list(extract_book(open_book(path), ExtractConfig(workers=1, progress=False)))
+    return truth, pages, align_book(pages, AlignConfig())
+
+
+def _case(book, case):
+    truth, _, alignment = book
+    out = []
+    for t in (t for t in truth["figures"] if t["case"] == case):
+        found = [p for p in alignment.pairs
+                 if p.figure.page == t["page"] and iou(p.figure.bbox_pt, tuple(t["bbox"])) >= 0.8]
+        assert len(found) == 1, (case, t["key"], t["title"], [
+            (r.reason.value, r.detail) for r in alignment.rejects
+            if r.page == t["page"] and r.bbox_pt and iou(r.bbox_pt, tuple(t["bbox"])) >= 0.5])
+        out.append((t, found[0]))
+    assert out, case
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    return a.replace(" ", "") == b.replace(" ", "")
+
+
+def test_unlabelled_captions_pair_by_geometry_and_type(book):
+    for t, pair in _case(book, "unlabelled"):
+        assert pair.label == "" and _same(pair.title, t["title"]), (t, pair.title)
+        assert "unlabelled" in pair.evidence
+    below, above = _case(book, "unlabelled")
+    assert below[1].text_kind == TextKind.DESCRIPTION and below[1].text == below[0]["description"]
+    assert above[1].text_kind == TextKind.CAPTION  # the body prose under it is no description
+
+
+def test_plate_grid_each_thumbnail_gets_its_own_caption(book):
+    pairs = _case(book, "plate-grid")
+    assert len(pairs) == 9
+    for t, pair in pairs:
+        assert _same(pair.title, t["title"]), (t["title"], pair.title)  # both lines, not a neighbour's
+        assert pair.caption_bbox_pt is not None and iou(pair.caption_bbox_pt, tuple(t["caption_bbox"])) > 0.6
+    assert len({p.title for _, p in pairs}) == 9
+
+
+def test_small_figures_beside_their_captions_are_kept(book):
+    pairs = _case(book, "small-figures")
+    assert [p.label for _, p in pairs] == ["图3", "图4", "图5"]
+    assert all(_same(p.title, t["title"]) for t, p in pairs)
+    truth, pages, alignment = book
+    page = pairs[0][0]["page"]
+    orphans = [r for r in alignment.rejects if r.page == page and r.reason == RejectReason.ORPHAN_CAPTION]
+    assert not orphans
+
+
+def test_icons_and_logos_stay_below_the_floor(book):
+    truth, pages, alignment = book
+    for nf in truth["not_figures"]:
+        assert not [p for p in alignment.pairs if p.figure.page == nf["page"]
+                    and iou(p.figure.bbox_pt, tuple(nf["bbox"])) > 0.3], nf
+        rejects = [r for r in alignment.rejects if r.page == nf["page"] and r.bbox_pt
+                   and iou(r.bbox_pt, tuple(nf["bbox"])) > 0.8]
+        assert rejects and rejects[0].reason in (RejectReason.TOO_SMALL, RejectReason.REPEATED,
+                                                 RejectReason.ORNAMENT), nf
+
+
+def test_two_images_one_caption_are_one_figure(book):
+    ((t, pair),) = _case(book, "one-caption")  # one row whose box covers both pictures
+    assert pair.label == "图5" and _same(pair.title, t["title"]) and "one-caption" in pair.evidence
+    assert pair.text == t["description"]
+    _, pages, alignment = book
+    (page,) = [p for p in pages if p.page == t["page"]]
+    assert len(page.figures) == 2  # extract saw two images...
+    merged = [r for r in alignment.rejects if r.page == t["page"] and r.reason == RejectReason.MERGED]
+    assert len(merged) == 1 and pair.figure.id in merged[0].detail  # ...nothing is lost
+    import io
+
+    from PIL import Image
+    w, h = Image.open(io.BytesIO(pair.figure.image)).size
+    assert abs(w / h - 150 / 186) < 0.02  # both pictures pasted, one above the other
+
+
+def test_multi_line_caption_keeps_its_second_line(book):
+    ((t, pair),) = _case(book, "multi-line")
+    assert pair.label == "图1" and _same(pair.title, t["title"]), pair.title
+    assert pair.text == t["description"]  # the second caption line is not the description's start
+    _, _, alignment = book
+    assert not [r for r in alignment.rejects if r.page == t["page"]
+                and r.reason == RejectReason.ORPHAN_CAPTION]
+
+
+def test_positional_captions_pair_by_marker(book):
+    pairs = _case(book, "positional")
+    assert [p.label for _, p in pairs] == ["图1", "图2", "图3", "图4"]
+    for t, pair in pairs:
+        assert _same(pair.title, t["title"]), (t["title"], pair.title)
+        assert any(e.startswith("position:") for e in pair.evidence)
+    assert pairs[0][1].caption.startswith("图1（左）")
+
+
+def test_caption_without_description_is_a_pair(book):
+    pairs = _case(book, "caption-only")
+    for t, pair in pairs:
+        assert pair.text_kind == TextKind.CAPTION and pair.text == pair.title == t["title"]
+        assert pair.text_bbox_pt is None
+
+
+def test_description_ends_where_its_paragraph_ends(book):
+    truth, _, alignment = book
+    by_key = {t["key"]: t for t in truth["figures"]}
+    for case in ("unlabelled", "small-figures", "multi-line", "positional", "caption-only"):
+        for t, pair in _case(book, case):
+            if pair.text_kind == TextKind.DESCRIPTION:
+                assert pair.text == by_key[t["key"]]["description"], (case, pair.text)
+            else:
+                assert by_key[t["key"]]["description"] == "", (case, t["key"])
+
+
+def test_real_layouts_book_is_deterministic(tmp_path):
+    a, truth_a = write_real_layouts(tmp_path / "a", seed=3)
+    b, truth_b = write_real_layouts(tmp_path / "b", seed=3)
+    assert a.read_bytes() == b.read_bytes() and truth_a == truth_b
+    _, truth = real_layouts_book(seed=3)
+    cases = {f["case"] for f in truth["figures"]}
+    assert cases == {"unlabelled", "plate-grid", "small-figures", "one-caption", "multi-line",
+                     "positional", "caption-only"}
+    assert all(f["label"] == "" for f in truth["figures"] if f["case"] in ("unlabelled", "plate-grid"))
+
+
+def test_english_reference_wrapped_to_a_line_start_is_no_caption():
+    from align.blocks import split_block
+    from tests.align_fixtures.build import blk
+
+    b = blk(1, "6. Click the Columns tab to see the columns of the ACCOUNTS table, as shown in\n"
+               "Figure 4-10.", (137, 72, 510, 93), size=9.96)
+    assert split_block(b) == [b]
+    caption = blk(1, "Frame 30\nFigure 2: Two sample frames from the synthetic video\nsequence (1st row).",
+                  (49, 474, 300, 536), size=9.96)
+    head, cap = split_block(caption)
+    assert head.text == "Frame 30" and cap.text.startswith("Figure 2:") and cap.text.endswith("row).")
+
+
+def test_figure_labels_in_english():
+    from align import parse_caption
+
+    assert parse_caption("Figure 1-1 All-or-nothing access").label == "图1-1"
+    assert parse_caption("Fig. 3. SEM images").printed_sep == "."
+    assert parse_caption("Figure 3 shows the result") is None  # running text
+
+
+def test_section_heading_over_a_picture_is_no_unlabelled_caption():
+    from tests.align_fixtures.build import blk, fig, page_of
+
+    p = page_of(1, [fig(1, 0, (150, 120, 450, 320))], [
+        blk(1, "一、水平面内的圆周运动的两种模型", (200, 96, 400, 110), ocr=True),
+        blk(1, "唐 红地联珠对鸟纹锦", (250, 326, 350, 338), ocr=True),
+    ])
+    from align.captions import find_captions
+
+    (cap,) = find_captions(p, set(), None).captions  # the heading is not one
+    assert cap.title == "唐 红地联珠对鸟纹锦"
+    (pair,) = align_book([p], AlignConfig()).pairs
+    assert pair.title == "唐红地联珠对鸟纹锦" and pair.label == ""
+
+
+def test_culti_sample_writes_the_real_layouts_book(tmp_path):
+    import json
+
+    from tests.conftest import run_culti
+
+    run_culti("sample", "--out", str(tmp_path), "--books", "1", "--figures", "1", "--real-layouts")
+    truth = json.loads((tmp_path / "real-layouts-truth.json").read_text(encoding="utf-8"))
+    assert truth["version"] == 2 and truth["books"][0]["file"] == "real-layouts-digital.pdf"
+    assert (tmp_path / "real-layouts-digital.pdf").stat().st_size > 10_000
+
+
+def test_loader_filters_by_text_kind(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import dataset
+
+    for split in ("train", "validation", "test"):
+        pq.write_table(pa.table({"id": [f"{split}-a", f"{split}-b"], "text": ["说明。", "团窠对鸟纹锦"],
+                                 "title": ["团窠", "团窠对鸟纹锦"], "text_kind": ["description", "caption"]}),
+                       tmp_path / f"{split}.parquet")
+    df = dataset.load(tmp_path, split="train", text_kind="description")
+    assert df["id"].tolist() == ["train-a"]
+    assert dataset.load(tmp_path, text_kind="caption")["id"].tolist() == ["train-b", "validation-b", "test-b"]
+    with pytest.raises(ValueError, match="text_kind"):
+        dataset.load(tmp_path, text_kind="summary")
