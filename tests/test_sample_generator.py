@@ -302,3 +302,22 @@ def test_a_smaller_run_removes_the_books_of_a_larger_one(tmp_path):
     assert len(list(tmp_path.glob("*.pdf"))) == 8
     truth = json.loads(generate_samples(tmp_path, books=1, figures=2, seed=0, progress=False).read_text())
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(b["file"] for b in truth["books"])
+
+
+def test_default_set_carries_the_real_layout_and_ocr_case_books(tmp_path, monkeypatch):
+    """`make dataset` covers every layout the generator draws, the real-layout and OCR cases too;
+    a later run with --books removes them again (they would be read as inputs)."""
+    import culti.sample as sample
+
+    monkeypatch.setattr(sample, "DEFAULT_SET", (BookSpec("silk", 1, 4, ("digital",)),))
+    truth = json.loads(generate_samples(tmp_path, progress=False).read_text())
+    files = {b["file"]: b for b in truth["books"]}
+    assert truth["version"] == 2
+    assert {"silk-01-digital.pdf", "real-layouts-digital.pdf", "outline-text.pdf", "scan-columns.pdf",
+            "scan-close-figures.pdf", "scan-vertical.pdf"} == set(files)
+    assert {b["kind"] for b in truth["books"]} == {"digital", "scanned", "outline"}
+    assert any(f["label"] == "" for f in files["real-layouts-digital.pdf"]["figures"])
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(files)
+    generate_samples(tmp_path, books=1, figures=4, progress=False)
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["mural-01-digital.pdf", "mural-01-scanned.pdf",
+                                                              "silk-01-digital.pdf", "silk-01-scanned.pdf"]
