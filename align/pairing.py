@@ -12,6 +12,7 @@ from align.captions import Caption, PageCaptions, SubCaptionBlock
 from align.config import AlignConfig
 from align.geometry import box_gap, h_overlap, height, union, union_all, v_overlap, width
 from culti.records import BBox, Figure, PageExtract
+from culti.unionfind import UnionFind
 
 INFEASIBLE = 1e6
 NO_CAPTION_COST = 1.0  # a figure stays uncaptioned rather than take a caption costing more
@@ -128,14 +129,7 @@ def _units(page: PageExtract, pc: PageCaptions) -> list[Unit]:
             if cost[i, j] < INFEASIBLE:
                 sub_of[i] = pc.subcaptions[j]
     # group sub-captioned figures lying close together into one composite (union-find)
-    parent = list(range(len(figs)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind(len(figs))
     members = sorted(sub_of)
     for a in members:
         for b in members:
@@ -143,10 +137,10 @@ def _units(page: PageExtract, pc: PageCaptions) -> list[Unit]:
                 ba = union(figs[a].bbox_pt, sub_of[a].bbox)
                 bb = union(figs[b].bbox_pt, sub_of[b].bbox)
                 if box_gap(ba, bb) <= GROUP_GAP_PT:
-                    parent[find(b)] = find(a)
+                    uf.union(a, b)
     groups: dict[int, list[int]] = {}
     for i in range(len(figs)):
-        groups.setdefault(find(i) if i in sub_of else -1 - i, []).append(i)
+        groups.setdefault(uf.find(i) if i in sub_of else -1 - i, []).append(i)
     units = []
     for idx in sorted(groups.values(), key=lambda g: g[0]):
         boxes = [figs[i].bbox_pt for i in idx] + [sub_of[i].bbox for i in idx if i in sub_of]

@@ -1,4 +1,4 @@
-"""Score align on the sample books: extract -> align -> score_alignment, per book and per kind.
+"""Score align on the sample books: extract -> align -> the scoring core, per book and per kind.
 
 usage: .venv/bin/python benchmarks/bench_align.py [SAMPLE_DIR] [--books silk-01,mural-02] [--cache DIR]
 Extract's pages are pickled in --cache (default /tmp/culti-bench-align) so align can be re-scored
@@ -12,14 +12,15 @@ import json
 import pickle
 import sys
 import time
-from collections import defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from align import AlignConfig, align_book  # noqa: E402
-from align.evaluate import score_alignment  # noqa: E402
+from culti.evaluate import alignment_rows, format_scores  # noqa: E402
+from culti.scoring import score_books, truth_books  # noqa: E402
 
 
 def extract_pages(pdf: Path, cache: Path) -> list:
@@ -41,12 +42,12 @@ def main() -> None:
     ap.add_argument("--books", default="")
     ap.add_argument("--cache", default="/tmp/culti-bench-align")
     ap.add_argument("--kind", default="", help="digital or scanned: only books of that kind")
-    ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     sample = Path(args.sample)
     truth = json.loads((sample / "truth.json").read_text())
     wanted = {b for b in args.books.split(",") if b}
-    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    books = {b.file: b for b in truth_books(truth)}
+    found = {}
     for book in truth["books"]:
         if (wanted and book["book_id"] not in wanted) or (args.kind and book["kind"] != args.kind):
             continue
@@ -55,27 +56,14 @@ def main() -> None:
         t1 = time.perf_counter()
         al = align_book(pages, AlignConfig())
         t2 = time.perf_counter()
-        s = score_alignment(book, al)
-        print(f"{book['file']:28s} figs={s['figures']:3d} matched={s['matched_figures']:3d} "
-              f"pairing={s['pairing_accuracy']:.3f} coverage={s['description_coverage']:.3f} "
-              f"(found figs {s['description_coverage_matched']:.3f}) "
-              f"bleed={s['bleed_rows']} extract={t1 - t0:.1f}s align={t2 - t1:.2f}s rejects={s['rejects']}")
-        if args.verbose and s["wrong"]:
-            print("   wrong:", s["wrong"][:20])
-        if args.verbose and s["low_coverage"]:
-            print("   low coverage:", s["low_coverage"][:20])
-        if args.verbose and s["bleeding"]:
-            print("   bleeding:", s["bleeding"][:20])
-        k = totals[book["kind"]]
-        k["figures"] += s["figures"]
-        k["correct"] += s["paired_correctly"]
-        k["cov"] += s["description_coverage"] * s["figures"]
-        k["bleed"] += s["bleed_rows"]
-    for kind, k in sorted(totals.items()):
-        n = k["figures"] or 1
-        print(f"{kind:9s} figures={int(k['figures'])} pairing_accuracy={k['correct'] / n:.4f} "
-              f"description_coverage={k['cov'] / n:.4f} bleed_rows={int(k['bleed'])}")
-
+        found[book["file"]] = alignment_rows(al)
+        s = score_books([books[book["file"]]], found)["overall"]
+        rejects = dict(sorted(Counter(r.reason.value for r in al.rejects).items()))
+        print(f"{book['file']:28s} figs={s['figures_truth']:3d} recall={s['figure_recall']} "
+              f"caption={s['caption_exact']} pairing={s['pairing_accuracy']} "
+              f"coverage={s['description_coverage']} precision={s['description_precision']} "
+              f"bleed={s['rows_bleeding']} extract={t1 - t0:.1f}s align={t2 - t1:.2f}s rejects={rejects}")
+    print(format_scores(score_books(list(books.values()), found)))
 
 if __name__ == "__main__":
     main()

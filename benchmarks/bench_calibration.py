@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from align.labels import normalize_label  # noqa: E402
-from culti.evaluate import match_boxes, normalize  # noqa: E402
-from extract.evaluate import box_iou  # noqa: E402
+from culti.geometry import iou as box_iou  # noqa: E402
+from culti.geometry import match_boxes  # noqa: E402
+from culti.scoring import normalize  # noqa: E402
 
 BINS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.65), (0.65, 0.8), (0.8, 0.9), (0.9, 1.01))
 SPLITS = ("train", "validation", "test")

@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 import pymupdf  # noqa: E402
 
+from culti.evaluate import page_rows  # noqa: E402
+from culti.scoring import captions_read, score_books, truth_books  # noqa: E402
 from extract import ExtractConfig, extract_book, open_book  # noqa: E402
-from extract.evaluate import score_pages  # noqa: E402
 
 
 def sample_dir(arg: Path | None) -> Path:
@@ -155,6 +156,16 @@ def peak_rss(path: Path, workers: int) -> tuple[list[float], float, int]:
     return samples, time.perf_counter() - start, int(out.decode().strip() or 0)
 
 
+def quality(truth_book: dict, pages: list) -> dict:
+    """Given one book's truth.json entry and its PageExtracts, return figure recall, precision and
+    mean IoU (the scoring core, figures only) and the share of captions read whole into one block."""
+    (book,) = truth_books({"version": 1, "books": [truth_book]})
+    s = score_books([book], {book.file: page_rows(pages)})["overall"]
+    n, read = captions_read(book, {p.page: [b.text for b in p.blocks] for p in pages})
+    return {k: s[k] for k in ("figures_truth", "figures_found", "figure_recall", "figure_precision",
+                              "figure_recall_iou80", "mean_iou")} | {"caption_read_rate": read / n if n else 1.0}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=Path, default=None)
@@ -190,11 +201,12 @@ def main() -> int:
             row["speedup_2w"] = row["extract_1w_s"] / row["extract_2w_s"]
             if n < tb["page_count"]:
                 _, pages = timed_extract(path, two)
-        row["quality"] = score_pages(tb, pages)
+        row["quality"] = quality(tb, pages)
         results["books"][tb["file"]] = row
         print(tb["file"], json.dumps({k: round(v, 3) if isinstance(v, float) else v
                                       for k, v in row.items() if k != "quality"}), flush=True)
-        print("   quality", json.dumps({k: round(v, 3) for k, v in row["quality"].items()}),
+        print("   quality", json.dumps({k: round(v, 3) if isinstance(v, float) else v
+                                         for k, v in row["quality"].items()}),
               flush=True)
     if args.outline:
         from culti.sample.ocr_cases import outline_case, write_case

@@ -237,7 +237,7 @@ def cmd_dataset(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from culti.evaluate import evaluate_dataset, format_scores
+    from culti.evaluate import TruthError, evaluate_dataset, format_scores
 
     if not args.truth.is_file():
         raise UsageError(f"truth file {args.truth} not found: pass --truth PATH (see README: evaluation)")
@@ -249,9 +249,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if problem:
         raise UsageError(f"--truth {args.truth}: {problem}: not a truth.json (see README: truth.json)")
     _need_dataset(args.data, "test.parquet")
-    with reading_parquet(args.data):
-        scores = evaluate_dataset(args.data, args.truth)
-    print(format_scores(scores))
+    try:
+        with reading_parquet(args.data):
+            scores = evaluate_dataset(args.data, args.truth)
+    except TruthError as err:
+        raise UsageError(f"--truth {err} (see README: truth.json)") from err
+    print(format_scores(scores, per_file=args.per_file))
     if args.json is not None:
         writable_folder(args.json.parent, "--json")
         args.json.write_text(json.dumps(scores, ensure_ascii=False, indent=2))

@@ -9,6 +9,8 @@ import imagehash
 import numpy as np
 from PIL import Image
 
+from culti.images import flatten_alpha
+
 THUMB = 16  # side of the colour thumbnail compared by cosine
 HIST_BINS = 8  # per channel
 GRAY_SIDE = 224  # longer side of the grayscale kept for the crop search
@@ -25,11 +27,7 @@ def open_image(data: bytes, draft: int | None = None) -> Image.Image:
         # DCT-domain downscale to the smallest scale whose longer side is still >= draft
         scale = draft / max(image.size)
         image.draft("RGB", (max(1, int(image.width * scale)), max(1, int(image.height * scale))))
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")  # torn fragments lie on white
-    return image.convert("RGB")
+    return flatten_alpha(image)
 
 
 def image_size(data: bytes) -> tuple[int, int]:

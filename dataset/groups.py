@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
+from culti.unionfind import UnionFind
 from dataset.config import BuildConfig
 from dataset.rows import Row
 
@@ -15,30 +16,6 @@ _COARSE = 64  # longer side of the coarse search (whole and crop)
 _FINE_WHOLE, _FINE_CROP = 224, 112  # refinement: the whole larger, so fine texture must agree
 _FRACTIONS = np.geomspace(0.15, 0.9, 16)  # crop width as a fraction of the whole's width
 _COARSE_MIN = 0.7  # coarse score a pair needs before the (5x dearer) refinement
-
-
-class UnionFind:
-    """Union-find over 0..n-1 with path halving; groups come out sorted."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def groups(self) -> list[list[int]]:
-        out: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(self.parent)):
-            out[self.find(i)].append(i)
-        return [out[k] for k in sorted(out)]
 
 
 def _match(crop: np.ndarray, whole: np.ndarray, fractions) -> list[tuple[float, float]]:

@@ -5,24 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from culti.geometry import iou, overlap_of
+
 BoxPx = tuple[float, float, float, float]
-
-
-def iou(a: BoxPx, b: BoxPx) -> float:
-    """Return the intersection over union of two boxes."""
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def overlap_of(a: BoxPx, b: BoxPx) -> float:
-    """Return the fraction of box a that lies inside box b."""
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    area = (a[2] - a[0]) * (a[3] - a[1])
-    return ix * iy / area if area > 0 else 0.0
 
 
 def union(boxes: list[BoxPx]) -> BoxPx:

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pymupdf
 
+from culti.geometry import overlap_of
 from culti.records import BBox, BlockKind, TextBlock, TextOrigin
 
 from .config import ExtractConfig
@@ -189,13 +190,13 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
                                 config.min_figure_side_pt * px_per_pt, min_area)
     fig_only = [b for b, _ in figures_px]
     text_regions = [(lab, b) for lab, b in text_regions
-                    if not any(_inside(b, f) > 0.6 for f in fig_only)]
+                    if not any(overlap_of(b, f) > 0.6 for f in fig_only)]
     leftover = residual_text(mask, fig_only + [b for _, b in text_regions], 5 * px_per_pt)
     regions = merge_text_regions(text_regions + [("text", b) for b in leftover],
                                  max_line_px=config.max_line_pt * px_per_pt)
     if skip_pt:
         regions = [(lab, b) for lab, b in regions
-                   if not any(_inside(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
+                   if not any(overlap_of(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
     blocks = ocr_regions(work, regions, fig_only, scan, scale, config, page)
     captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
     figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
@@ -244,7 +245,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
         lines = [(t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)
                  for t, b, s in read_crop(ocr, crop) if s >= config.ocr_min_score and t.strip()]
         # padded crops of neighbouring regions can both hold one line: read it once
-        lines = [ln for ln in lines if not any(_inside(ln[1], seen) > 0.5 for seen in read_boxes)]
+        lines = [ln for ln in lines if not any(overlap_of(ln[1], seen) > 0.5 for seen in read_boxes)]
         read_boxes.extend(ln[1] for ln in lines)
         if lines:
             drafts.append((label, lines))
@@ -395,8 +396,3 @@ def _rows(lines: list) -> list[list]:
     return [sorted(row, key=lambda ln: ln[1][0]) for row in rows]
 
 
-def _inside(a: tuple, b: tuple) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    area = (a[2] - a[0]) * (a[3] - a[1])
-    return ix * iy / area if area > 0 else 0.0

@@ -91,14 +91,11 @@ def decode_image(data: bytes):
     """Given encoded image bytes, return an RGB PIL image; transparency is flattened onto white."""
     from PIL import Image
 
+    from culti.images import flatten_alpha
+
     image = Image.open(io.BytesIO(data))
     image.load()
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        canvas = Image.new("RGB", rgba.size, (255, 255, 255))
-        canvas.paste(rgba, mask=rgba.getchannel("A"))
-        return canvas
-    return image.convert("RGB")
+    return flatten_alpha(image)
 
 
 def check_leakage(data_dir: Path) -> dict:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
+from culti.images import flatten_alpha
+
 # Box colours, RGB: figures by confidence band, then the other box kinds.
 HIGH, MEDIUM, LOW = (22, 163, 74), (217, 119, 6), (220, 38, 38)
 CAPTION, TEXT, REJECT, LINK = (37, 99, 235), (147, 51, 234), (75, 85, 99), (37, 99, 235)
@@ -59,22 +61,13 @@ def write_crop(out_dir: Path, key: str, data: bytes, config: ThumbConfig) -> str
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.draft("RGB", (config.crop_max_px, config.crop_max_px))  # JPEG: decode at reduced size
-            small = _flatten(img)
+            small = flatten_alpha(img)
             small.thumbnail((config.crop_max_px, config.crop_max_px))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None  # the card says "no preview"; the row itself is already in the Parquet
     name = f"{_safe_name(key)}.jpg"
     small.save(out_dir / name, "JPEG", quality=config.jpeg_quality)
     return name
-
-
-def _flatten(img: Image.Image) -> Image.Image:
-    if img.mode in ("RGBA", "LA", "P"):
-        rgba = img.convert("RGBA")
-        white = Image.new("RGB", rgba.size, (255, 255, 255))
-        white.paste(rgba, mask=rgba.getchannel("A"))
-        return white
-    return img.convert("RGB")
 
 
 def boxes_for_items(pairs: Iterable[dict], rejects: Iterable[dict],

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from PIL import Image
 
-from culti.evaluate import normalize
+from culti.scoring import normalize
 from tests.conftest import ROOT, run_culti
 
 SPLITS = ("train", "validation", "test")

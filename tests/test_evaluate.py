@@ -1,75 +1,177 @@
-"""The evaluation command's metrics against naive oracles, and on a real sample run."""
+"""The readers around the scoring core: a dataset folder (and `culti evaluate`), an alignment,
+extract's pages; each scored against hand-computed numbers."""
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
 import json
-import random
 
-import pytest
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from culti.evaluate import coverage, iou, match_boxes, normalize
+from align import AlignConfig, align_book
+from culti.evaluate import alignment_rows, dataset_rows, page_rows
+from culti.records import (
+    BlockKind,
+    Figure,
+    FigureOrigin,
+    PageExtract,
+    PageKind,
+    PageStatus,
+    TextBlock,
+    TextOrigin,
+)
+from culti.scoring import captions_read, score_books, truth_books
+from tests.align_fixtures.build import blk, fig, page_of
 from tests.conftest import run_culti
+from tests.test_scoring import A_DESC, C_DESC, FOUND
+
+TRUTH_V2 = {"version": 2, "books": [
+    {"file": "b.pdf", "book_id": "b", "kind": "digital", "page_kinds": {"2": "scanned"}, "domain": "silk",
+     "page_count": 2, "figures": [
+         {"key": "A", "page": 1, "bbox": [0, 0, 10, 10], "label": "图1", "title": "鸟纹",
+          "caption": "图1  鸟纹", "description": A_DESC, "caption_page": 1},
+         {"key": "B", "page": 1, "bbox": [20, 0, 30, 10], "label": "图2", "title": "花纹",
+          "caption": "图2  花纹", "description": "", "caption_page": 1},
+         {"key": "C", "page": 2, "bbox": [0, 0, 10, 10], "label": "图3", "title": "云纹",
+          "caption": "图3  云纹", "description": C_DESC, "caption_page": 2}],
+     "not_figures": [{"page": 1, "bbox": [50, 50, 55, 55], "what": "logo"}],
+     "neutral": [{"page": 2, "bbox": [40, 40, 50, 50], "why": "photo of the cave"}]},
+    {"file": "c.pdf", "book_id": "c", "kind": "outline", "domain": "other", "page_count": 1, "figures": [
+        {"key": "D", "page": 1, "bbox": [0, 0, 100, 100], "label": "", "title": "门楼", "caption": "门楼",
+         "description": "", "caption_page": 1}]},
+    {"file": "not-run.pdf", "book_id": "n", "kind": "digital", "figures": []},
+]}
 
 
-def _brute_iou(a, b, step=0.5):
-    """Count grid cells: an oracle for box IoU."""
-    def cells(box):
-        xs = [box[0] + step * (i + 0.5) for i in range(int((box[2] - box[0]) / step))]
-        ys = [box[1] + step * (j + 0.5) for j in range(int((box[3] - box[1]) / step))]
-        return {(round(x, 3), round(y, 3)) for x in xs for y in ys}
-    ca, cb = cells(a), cells(b)
-    return len(ca & cb) / len(ca | cb)
+def _write_dataset(folder):
+    """A dataset folder by hand: test_scoring's found rows as rows and rejects of b.pdf; c.pdf ran
+    and found nothing; an orphan caption reject (not a figure) on b.pdf's page 1."""
+    folder.mkdir()
+    rows = [f for f in FOUND if not f.rejected]
+    pq.write_table(pa.table({
+        "id": [f"r{i}" for i in range(len(rows))], "source": ["b.pdf"] * len(rows),
+        "page": [f.page for f in rows], "bbox": [list(f.bbox) for f in rows],
+        "caption": [f.caption for f in rows], "label": [f.label for f in rows], "text": [f.text for f in rows],
+    }), folder / "test.parquet")
+    rejects = [f for f in FOUND if f.rejected]
+    pq.write_table(pa.table({
+        "id": ["x0", "x1"], "stage": ["align", "align"], "reason": ["no_caption", "orphan_caption"],
+        "source": ["b.pdf", "b.pdf"], "page": [rejects[0].page, 1],
+        "bbox": [list(rejects[0].bbox), [20, 12, 30, 16]], "caption": ["", "图2 花纹"], "text": ["", ""],
+    }), folder / "rejects.parquet")
+    (folder / "manifest.json").write_text(json.dumps({"inputs": [{"source": "b.pdf"}, {"source": "c.pdf"}]}))
 
 
-def test_iou_matches_grid_count():
-    rng = random.Random(1)
-    for _ in range(20):
-        a = [rng.randrange(0, 20), rng.randrange(0, 20)]
-        a += [a[0] + rng.randrange(1, 10), a[1] + rng.randrange(1, 10)]
-        b = [rng.randrange(0, 20), rng.randrange(0, 20)]
-        b += [b[0] + rng.randrange(1, 10), b[1] + rng.randrange(1, 10)]
-        assert iou(a, b) == pytest.approx(_brute_iou(a, b), abs=1e-9)
+def test_dataset_rows_read_rows_and_figure_rejects_only(tmp_path):
+    _write_dataset(tmp_path / "ds")
+    found = dataset_rows(tmp_path / "ds")
+    assert sorted(found) == ["b.pdf"] and len(found["b.pdf"]) == len(FOUND)
+    assert sum(f.rejected for f in found["b.pdf"]) == 1  # the orphan caption is not a figure
 
 
-def test_match_boxes_is_optimal_not_greedy():
-    truth = [(0, 0, 10, 10), (6, 0, 16, 10)]
-    found = [(5, 0, 15, 10), (16, 0, 26, 10)]  # greedy would give found[0] to truth[1] first
-    best = max(
-        (sum(iou(truth[t], found[f]) for t, f in zip(range(2), perm, strict=True)), perm)
-        for perm in itertools.permutations(range(2))
-    )
-    matches = match_boxes(truth, found, min_iou=0.0)
-    assert sum(m[2] for m in matches) == pytest.approx(best[0])
+def test_evaluate_command_on_a_hand_made_dataset(tmp_path):
+    _write_dataset(tmp_path / "ds")
+    (tmp_path / "truth.json").write_text(json.dumps(TRUTH_V2, ensure_ascii=False))
+    out = tmp_path / "scores.json"
+    proc = run_culti("evaluate", str(tmp_path / "ds"), "--truth", str(tmp_path / "truth.json"),
+                     "--json", str(out), "--per-file")
+    scores = json.loads(out.read_text())
+    assert set(scores["by_file"]) == {"b.pdf", "c.pdf"}  # not-run.pdf is not in the dataset
+    assert set(scores["by_kind"]) == {"digital", "scanned", "outline"}
+    assert scores["by_kind"]["outline"]["figure_recall"] == 0.0
+    b = scores["by_file"]["b.pdf"]
+    assert (b["figures_truth"], b["figures_found"], b["figure_precision"], b["mean_iou"]) == (3, 5, 0.6, 0.77)
+    assert (b["rows_must_not"], b["rows_bleeding"], b["found_neutral"]) == (1, 1, 1)
+    overall = scores["overall"]
+    assert (overall["figures_truth"], overall["figure_recall"], overall["figure_precision"]) == (4, 0.75, 0.6)
+    assert "| c.pdf | outline | 1 | 0 | 0.0 | n/a |" in proc.stdout
+    assert "| description_precision |" in proc.stdout
 
 
-def test_coverage_and_normalize():
-    assert normalize(" 图 3－14　团窠 ") == "图3-14团窠"
-    assert coverage("红地团窠对鸟纹", "红地 团窠对鸟纹。其余") == 1.0
-    assert coverage("红地团窠对鸟纹", "红地对鸟") == pytest.approx(4 / 7)
-    assert coverage("", "anything") == 1.0
+def test_evaluate_command_rejects_a_bad_truth_file(tmp_path):
+    _write_dataset(tmp_path / "ds")
+    (tmp_path / "truth.json").write_text(json.dumps({"version": 7, "books": []}))
+    proc = run_culti("evaluate", str(tmp_path / "ds"), "--truth", str(tmp_path / "truth.json"), check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("culti: error:") and "truth.json" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_evaluate_command_on_sample_run(sample_run, sample_books, tmp_path):
     scores_path = tmp_path / "scores.json"
-    proc = run_culti("evaluate", str(sample_run), "--truth", str(sample_books / "truth.json"), "--json", str(scores_path))
+    proc = run_culti("evaluate", str(sample_run), "--truth", str(sample_books / "truth.json"),
+                     "--json", str(scores_path))
     assert "figure_recall" in proc.stdout
     scores = json.loads(scores_path.read_text())
-    assert set(scores) == {"digital", "scanned"}
-    digital = scores["digital"]
+    assert set(scores["by_kind"]) == {"digital", "scanned"}
+    digital = scores["by_kind"]["digital"]
     assert digital["figure_recall"] >= 0.95 and digital["figure_precision"] >= 0.95
     assert digital["pairing_accuracy"] >= 0.9
-    assert digital["description_coverage"] >= 0.9
-    assert scores["scanned"]["figure_recall"] >= 0.85
+    assert digital["description_coverage"] >= 0.9 and digital["description_precision"] >= 0.9
+    assert digital["rows_must_not"] == 0
+    assert scores["by_kind"]["scanned"]["figure_recall"] >= 0.85
 
 
-def test_bleed_counts_foreign_runs_not_shared_phrases():
-    from culti.evaluate import _bleeds
+# --- an alignment (was align.evaluate.score_alignment) ----------------------------------------
 
-    own = "红地上以黄色显花，主纹之间填饰十字形小花。织物残破，边缘呈不规则残损。"
-    other = "蓝地上以白色显花，主纹之间填饰十字形小花。织物残破，边缘呈不规则残损。"
-    third = "黑地上绘佛像，颜料大面积剥落，露出底层泥地，可见多道裂隙。"
-    ocr_slip = own.replace("主纹", "纹")  # a dropped char must not make a shared phrase foreign
-    assert not _bleeds(ocr_slip, own, [other, third])
-    assert _bleeds(own + "颜料大面积剥落，露出底层泥地。", own, [other, third])
-    assert not _bleeds(own + "另起一段与任何图都无关的正文内容。", own, [other, third])
+def _aligned_book():
+    pages = [page_of(1, [fig(1, 0, (100, 40, 495, 250)), fig(1, 1, (100, 400, 495, 610))], [
+        blk(1, "图4-1 对羊纹", (230, 256, 365, 270), size=9),
+        blk(1, "对羊纹锦，羊角卷曲，羊身饰联珠纹样一周。", (60, 280, 535, 300)),
+        blk(1, "图4-2 对马纹", (230, 616, 365, 630), size=9),
+        blk(1, "对马纹锦，马生双翼，昂首而立于莲台之上。", (60, 640, 535, 660)),
+    ])]
+    truth = {"version": 1, "books": [{"file": "silk-test.pdf", "kind": "digital", "figures": [
+        {"key": "k1", "page": 1, "bbox": [101, 41, 494, 251], "label": "图4-1", "caption_page": 1,
+         "caption": "图4-1  对羊纹", "description": "对羊纹锦，羊角卷曲，羊身饰联珠纹样一周。"},
+        {"key": "k2", "page": 1, "bbox": [100, 400, 495, 610], "label": "图4-2", "caption_page": 1,
+         "caption": "图4-2  对马纹", "description": "对马纹锦，马生双翼，昂首而立于莲台之上。"},
+    ]}]}
+    return truth_books(truth), align_book(pages, AlignConfig())
+
+
+def test_alignment_scores_a_perfect_book():
+    books, alignment = _aligned_book()
+    s = score_books(books, {"silk-test.pdf": alignment_rows(alignment)})["overall"]
+    assert (s["pairing_accuracy"], s["caption_exact"], s["description_coverage"]) == (1.0, 1.0, 1.0)
+    assert (s["description_precision"], s["rows_bleeding"]) == (1.0, 0)
+
+
+def test_alignment_scores_wrong_pairs_missing_text_and_bleed():
+    books, alignment = _aligned_book()
+    a, b = alignment.pairs
+    swapped = dataclasses.replace(alignment, pairs=(
+        dataclasses.replace(a, label=b.label, caption=b.caption, text=a.text + b.text),  # wrong, bleeds
+        dataclasses.replace(b, text=b.text[:10]),  # half its description
+    ))
+    s = score_books(books, {"silk-test.pdf": alignment_rows(swapped)})["overall"]
+    assert s["pairing_accuracy"] == 0.5 and s["caption_exact"] == 0.5 and s["rows_bleeding"] == 1
+    # 20 chars each: row a holds its own 20 of 40, row b 10 of its 20
+    assert s["description_coverage"] == round((1.0 + 10 / 20) / 2, 4)
+    assert s["description_precision"] == round((20 / 40 + 1.0) / 2, 4)
+    assert s["rows_mostly_other_text"] == 0  # exactly half is not "mostly"
+
+
+# --- extract's raw pages (was extract.evaluate.score_pages) --------------------------------------
+
+def _page(n, boxes, texts):
+    figs = tuple(Figure("b.pdf", "ab" * 32, n, i, b, b"x", "png", 1, 1, FigureOrigin.RENDERED)
+                 for i, b in enumerate(boxes))
+    blocks = tuple(TextBlock(n, i, t, (0, 0, 1, 1), BlockKind.TEXT, TextOrigin.OCR) for i, t in enumerate(texts))
+    return PageExtract("b.pdf", "ab" * 32, n, 100, 100, PageKind.SCANNED, PageStatus.OK, figs, blocks)
+
+
+def test_extract_pages_scored_as_found_rows():
+    (book,) = truth_books({"version": 1, "books": [{"file": "b.pdf", "kind": "scanned", "figures": [
+        {"page": 1, "bbox": [0, 0, 10, 10], "caption": "图3-14  团窠对鸟纹", "caption_page": 1},
+        {"page": 1, "bbox": [20, 20, 30, 30], "caption": "图3-15 鸟纹", "caption_page": 2},
+        {"page": 2, "bbox": [0, 0, 10, 10], "caption": "图3-16 花", "caption_page": 2},
+    ]}]})
+    pages = [_page(1, [(0, 0, 10, 9), (50, 50, 60, 60)], ["图3 - 1 4 团窠对鸟纹"]),
+             _page(2, [], ["图3-15 鸟 纹 and more", "图3-1"])]
+    s = score_books([book], {"b.pdf": page_rows(pages)})["overall"]
+    assert (s["figures_truth"], s["figures_found"]) == (3, 2)
+    assert (s["figure_recall"], s["figure_precision"], s["mean_iou"]) == (0.3333, 0.5, 0.9)
+    assert s["figure_recall_iou80"] == 0.3333
+    assert captions_read(book, {p.page: [b.text for b in p.blocks] for p in pages}) == (3, 2)

@@ -8,9 +8,9 @@ import numpy as np
 import pymupdf
 from PIL import Image
 
+from culti.geometry import iou
 from culti.records import BlockKind, FigureOrigin, PageKind, PageStatus, RejectReason, TextOrigin
 from extract import ExtractConfig, extract_book, open_book
-from extract.evaluate import box_iou
 from tests.extract_fixtures import (
     CAPTION,
     FIG,
@@ -89,13 +89,13 @@ def test_clipped_image_renders_shown_region(tmp_path):
     path, shown = clipped_pdf(tmp_path / "clip.pdf")
     fig = _only_figure(path)
     assert fig.origin == FigureOrigin.RENDERED
-    assert box_iou(fig.bbox_pt, tuple(shown)) > 0.98
+    assert iou(fig.bbox_pt, tuple(shown)) > 0.98
     assert abs(fig.width / fig.height - shown.width / shown.height) < 0.05
 
 
 def test_strips_merged_into_one_figure(tmp_path):
     fig = _only_figure(strips_pdf(tmp_path / "strips.pdf", pieces=4))
-    assert fig.origin == FigureOrigin.RENDERED and box_iou(fig.bbox_pt, RECT) > 0.98
+    assert fig.origin == FigureOrigin.RENDERED and iou(fig.bbox_pt, RECT) > 0.98
     expected = np.asarray(picture(300, 200, seed=7)).astype(int)
     got = np.asarray(Image.open(io.BytesIO(fig.image)).convert("RGB").resize((300, 200))).astype(int)
     assert np.abs(got - expected).mean() < 20
@@ -103,7 +103,7 @@ def test_strips_merged_into_one_figure(tmp_path):
 
 def test_vector_figure_rendered(tmp_path):
     fig = _only_figure(vector_pdf(tmp_path / "vector.pdf"))
-    assert fig.origin == FigureOrigin.RENDERED and box_iou(fig.bbox_pt, RECT) > 0.95
+    assert fig.origin == FigureOrigin.RENDERED and iou(fig.bbox_pt, RECT) > 0.95
     assert _pixels(fig).std() > 20  # the drawing is in it, not a blank render
 
 
@@ -111,7 +111,7 @@ def test_rotated_page_bbox_in_displayed_coordinates(tmp_path):
     path, displayed = rotated_pdf(tmp_path / "rot.pdf")
     (page,) = _pages(path)
     assert (page.width_pt, page.height_pt) == (842, 595)
-    assert box_iou(page.figures[0].bbox_pt, tuple(displayed)) > 0.98
+    assert iou(page.figures[0].bbox_pt, tuple(displayed)) > 0.98
     caption = [b for b in page.blocks if CAPTION.split()[0] in b.text]
     assert caption and caption[0].bbox_pt[2] <= 842 and caption[0].bbox_pt[3] <= 595
 
@@ -120,9 +120,9 @@ def test_logo_repeated_and_background_rejected(tmp_path):
     pages = _pages(ornament_book_pdf(tmp_path / "orn.pdf", pages=4))
     assert [len(p.figures) for p in pages] == [1, 1, 1, 1]
     for p in pages:
-        assert box_iou(p.figures[0].bbox_pt, RECT) > 0.98
+        assert iou(p.figures[0].bbox_pt, RECT) > 0.98
         logos = [r for r in p.rejects if r.reason == RejectReason.REPEATED]
-        assert len(logos) == 1 and box_iou(logos[0].bbox_pt, (40, 20, 90, 70)) > 0.9
+        assert len(logos) == 1 and iou(logos[0].bbox_pt, (40, 20, 90, 70)) > 0.9
     background = [r for r in pages[1].rejects if r.reason == RejectReason.BACKGROUND]
     assert len(background) == 1 and pages[1].kind == PageKind.DIGITAL
 

@@ -7,9 +7,10 @@ import io
 import numpy as np
 from PIL import Image
 
+from culti.geometry import iou
 from culti.records import BlockKind, FigureOrigin, PageKind, PageStatus, TextOrigin
+from culti.scoring import normalize
 from extract import ExtractConfig, extract_book, open_book
-from extract.evaluate import box_iou, normalize_caption
 from tests.extract_fixtures import BODY, CAPTION, scanned_pdf
 
 CONFIG = ExtractConfig(workers=1, progress=False)
@@ -22,17 +23,17 @@ def test_skewed_scan_figure_and_caption(tmp_path):
     assert len(page.figures) == 1
     fig = page.figures[0]
     assert fig.origin == FigureOrigin.SCAN_CROP and fig.image_format == "jpeg"
-    assert box_iou(fig.bbox_pt, truth) >= 0.9, fig.bbox_pt
+    assert iou(fig.bbox_pt, truth) >= 0.9, fig.bbox_pt
     # native resolution: the scan is 150 dpi, so 300 pt wide is about 625 px
     assert abs(fig.width - 300 * 150 / 72) < 0.1 * fig.width
     crop = np.asarray(Image.open(io.BytesIO(fig.image)).convert("RGB")).astype(int)
     assert crop.std() > 20
-    captions = [b for b in page.blocks if normalize_caption(CAPTION) in normalize_caption(b.text)]
+    captions = [b for b in page.blocks if normalize(CAPTION) in normalize(b.text)]
     assert len(captions) == 1 and captions[0].origin == TextOrigin.OCR
-    assert normalize_caption(captions[0].text) == normalize_caption(CAPTION)
+    assert normalize(captions[0].text) == normalize(CAPTION)
     assert captions[0].kind == BlockKind.CAPTION  # labelled line right under the figure
     assert captions[0].bbox_pt[1] > fig.bbox_pt[3] - 5
-    body = [b for b in page.blocks if normalize_caption(BODY)[:10] in normalize_caption(b.text)]
+    body = [b for b in page.blocks if normalize(BODY)[:10] in normalize(b.text)]
     assert body and all(b.bbox_pt[1] > captions[0].bbox_pt[1] for b in body)
 
 
@@ -40,12 +41,12 @@ def test_mixed_page_uses_text_layer_and_scan(tmp_path):
     path, truth = scanned_pdf(tmp_path / "mixed.pdf", angle=0.0, with_text_layer=True)
     (page,) = list(extract_book(open_book(path), CONFIG))
     assert page.kind == PageKind.MIXED and len(page.figures) == 1
-    assert box_iou(page.figures[0].bbox_pt, truth) >= 0.9
+    assert iou(page.figures[0].bbox_pt, truth) >= 0.9
     pdf_blocks = [b for b in page.blocks if b.origin == TextOrigin.PDF]
     assert pdf_blocks and BODY in pdf_blocks[0].text
-    ocr_text = [normalize_caption(b.text) for b in page.blocks if b.origin == TextOrigin.OCR]
-    assert normalize_caption(CAPTION) in ocr_text
-    assert not any(normalize_caption(BODY)[:10] in t for t in ocr_text)  # not read twice
+    ocr_text = [normalize(b.text) for b in page.blocks if b.origin == TextOrigin.OCR]
+    assert normalize(CAPTION) in ocr_text
+    assert not any(normalize(BODY)[:10] in t for t in ocr_text)  # not read twice
 
 
 def test_overlapping_text_regions_read_each_line_once(tmp_path):
@@ -62,11 +63,11 @@ def test_overlapping_text_regions_read_each_line_once(tmp_path):
     lower_half = (0, scan.image.shape[0] // 2, scan.image.shape[1], scan.image.shape[0])
     def read(regions):
         blocks = ocr_regions(scan.image, regions, [], scan, 1.0, CONFIG, page)
-        return "".join(normalize_caption(b.text) for b in blocks)
+        return "".join(normalize(b.text) for b in blocks)
 
     once = read([("text", whole)])
     twice = read([("text", whole), ("text", lower_half)])
-    assert once.count(normalize_caption(CAPTION)) == 1
+    assert once.count(normalize(CAPTION)) == 1
     assert len(twice) == len(once)  # nothing of the lower half read a second time
 
 

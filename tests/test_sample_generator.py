@@ -12,6 +12,7 @@ import numpy as np
 import pymupdf
 import pytest
 
+from culti.geometry import iou
 from culti.sample import DEFAULT_SET, BookSpec, generate_samples, sample_set
 from culti.sample.attributes import MURAL_GROUNDS, SILK_GROUNDS
 from culti.sample.book import plan_book
@@ -22,13 +23,6 @@ LAYOUTS = {"below", "above", "left", "right", "facing"}
 
 def _norm(text: str) -> str:
     return "".join(text.split()).replace("（", "(").replace("）", ")")
-
-
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - ix * iy
-    return ix * iy / union if union else 0.0
 
 
 def _inside(inner, outer, tol: float = 0.6) -> bool:
@@ -110,12 +104,12 @@ def test_digital_images_and_drawings_match_truth(books):
                 kinds[f["image_kind"]] += 1
                 if f["image_kind"] == "vector":
                     parts = [d for d in drawings if _inside(d, f["bbox"])]
-                    assert len(parts) > 3 and _iou(_union(parts), f["bbox"]) > 0.99, f["key"]
+                    assert len(parts) > 3 and iou(_union(parts), f["bbox"]) > 0.99, f["key"]
                 elif f["image_kind"] == "tiles":
                     parts = [i for i in images if _inside(i, f["bbox"])]
-                    assert 2 <= len(parts) <= 3 and _iou(_union(parts), f["bbox"]) > 0.99, f["key"]
+                    assert 2 <= len(parts) <= 3 and iou(_union(parts), f["bbox"]) > 0.99, f["key"]
                 else:
-                    assert any(_iou(i, f["bbox"]) > 0.99 for i in images), f["key"]
+                    assert any(iou(i, f["bbox"]) > 0.99 for i in images), f["key"]
             owned = [f["bbox"] for f in figs] + orns
             for box in images:  # nothing else on the page is a picture
                 assert any(_inside(box, o) for o in owned), (book["file"], n, box)
@@ -124,7 +118,7 @@ def test_digital_images_and_drawings_match_truth(books):
         for f in book["figures"]:
             if f["image_kind"] in ("jpeg", "png", "png-rgba"):
                 page = doc[f["page"] - 1]
-                info = next(i for i in page.get_image_info(xrefs=True) if _iou(i["bbox"], f["bbox"]) > 0.99)
+                info = next(i for i in page.get_image_info(xrefs=True) if iou(i["bbox"], f["bbox"]) > 0.99)
                 ext = doc.extract_image(info["xref"])["ext"]
                 assert ext == ("jpeg" if f["image_kind"] == "jpeg" else "png"), f["key"]
                 if f["image_kind"] == "png-rgba":
@@ -164,7 +158,7 @@ def test_scanned_pages_are_one_image_and_no_text(books):
         for page in doc:
             assert page.get_text().strip() == ""
             infos = page.get_image_info(xrefs=True)
-            assert len(infos) == 1 and _iou(infos[0]["bbox"], page.rect) > 0.999
+            assert len(infos) == 1 and iou(infos[0]["bbox"], page.rect) > 0.999
             assert doc.extract_image(infos[0]["xref"])["ext"] == "jpeg"
 
 
@@ -180,7 +174,7 @@ def test_scanned_boxes_follow_the_skew(books):
         dig_doc = pymupdf.open(folder / pair["digital"]["file"])
         scan_doc = pymupdf.open(folder / pair["scanned"]["file"])
         for fd, fs in zip(pair["digital"]["figures"], pair["scanned"]["figures"], strict=True):
-            assert _iou(fd["bbox"], fs["bbox"]) > 0.8
+            assert iou(fd["bbox"], fs["bbox"]) > 0.8
             if min(fd["bbox"][2] - fd["bbox"][0], fd["bbox"][3] - fd["bbox"][1]) < 60:
                 continue
             want = _mean_colour(dig_doc[fd["page"] - 1], fd["bbox"])
@@ -248,7 +242,7 @@ def test_ground_colour_in_the_title_is_the_pictures_ground(books):
         for f in book["figures"]:
             if f["image_kind"] not in ("jpeg", "png") or f["crop_of"] or f["composite"]:
                 continue
-            info = next(i for i in doc[f["page"] - 1].get_image_info(xrefs=True) if _iou(i["bbox"], f["bbox"]) > 0.99)
+            info = next(i for i in doc[f["page"] - 1].get_image_info(xrefs=True) if iou(i["bbox"], f["bbox"]) > 0.99)
             pix = pymupdf.Pixmap(doc, info["xref"])
             img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)[..., :3].astype(int)
             if book["domain"] == "silk":
@@ -308,3 +302,22 @@ def test_a_smaller_run_removes_the_books_of_a_larger_one(tmp_path):
     assert len(list(tmp_path.glob("*.pdf"))) == 8
     truth = json.loads(generate_samples(tmp_path, books=1, figures=2, seed=0, progress=False).read_text())
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(b["file"] for b in truth["books"])
+
+
+def test_default_set_carries_the_real_layout_and_ocr_case_books(tmp_path, monkeypatch):
+    """`make dataset` covers every layout the generator draws, the real-layout and OCR cases too;
+    a later run with --books removes them again (they would be read as inputs)."""
+    import culti.sample as sample
+
+    monkeypatch.setattr(sample, "DEFAULT_SET", (BookSpec("silk", 1, 4, ("digital",)),))
+    truth = json.loads(generate_samples(tmp_path, progress=False).read_text())
+    files = {b["file"]: b for b in truth["books"]}
+    assert truth["version"] == 2
+    assert {"silk-01-digital.pdf", "real-layouts-digital.pdf", "outline-text.pdf", "scan-columns.pdf",
+            "scan-close-figures.pdf", "scan-vertical.pdf"} == set(files)
+    assert {b["kind"] for b in truth["books"]} == {"digital", "scanned", "outline"}
+    assert any(f["label"] == "" for f in files["real-layouts-digital.pdf"]["figures"])
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(files)
+    generate_samples(tmp_path, books=1, figures=4, progress=False)
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["mural-01-digital.pdf", "mural-01-scanned.pdf",
+                                                              "silk-01-digital.pdf", "silk-01-scanned.pdf"]

@@ -23,7 +23,8 @@ KINDS = ("digital", "scanned")
 FULL_BOOKS = 2  # per domain, in the --full set
 FULL_FIGURES = 160  # per book, in the --full set
 TRUTH_VERSION = 1
-_OUR_FILES = re.compile(r"^(silk|mural)-\d{2}-(digital|scanned)\.pdf$")
+_OUR_FILES = re.compile(r"^((silk|mural)-\d{2}-(digital|scanned)|real-layouts-digital|outline-text|scan-columns"
+                        r"|scan-close-figures|scan-vertical|digital-vertical)\.pdf$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,8 @@ def generate_samples(out_dir: Path, books: int | None = None, figures: int | Non
     the path of their truth.json."""
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
+    # the default set also carries the real-layout and OCR cases (issues 11, 12), one short book each
+    extras = specs is None and books is None and figures is None and not full
     specs = specs if specs is not None else sample_set(books, figures, full)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -98,6 +101,8 @@ def generate_samples(out_dir: Path, books: int | None = None, figures: int | Non
             raise RuntimeError("sample: a book-drawing worker died; run again")
     else:
         results = [_build_book(job) for job in jobs]
+    if extras:
+        results.extend(_write_case_books(out_dir, seed))
     keep = set()
     for entries, seconds in results:
         keep.update(e["file"] for e in entries)
@@ -108,7 +113,7 @@ def generate_samples(out_dir: Path, books: int | None = None, figures: int | Non
     for stale in out_dir.iterdir():  # books of an earlier, larger run would be read as inputs
         if _OUR_FILES.match(stale.name) and stale.name not in keep:
             stale.unlink()
-    truth = {"version": TRUTH_VERSION, "seed": seed, "books": [e for entries, _ in results for e in entries]}
+    truth = {"version": 2 if extras else TRUTH_VERSION, "seed": seed, "books": [e for entries, _ in results for e in entries]}
     path = out_dir / "truth.json"
     path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if progress:
@@ -116,6 +121,22 @@ def generate_samples(out_dir: Path, books: int | None = None, figures: int | Non
         print(f"sample: {len(truth['books'])} PDFs, {total} figure instances in "
               f"{time.perf_counter() - start:.1f} s -> {out_dir}", file=sys.stderr)
     return path
+
+
+def _write_case_books(out_dir: Path, seed: int) -> list[tuple[list[dict], float]]:
+    """Write the real-layouts book and the OCR cases into out_dir; return their truth entries
+    (version 2 fields: `not_figures`, empty labels and descriptions) as _build_book does."""
+    from culti.sample import ocr_cases
+    from culti.sample.real_layouts import write_real_layouts
+
+    start = time.perf_counter()
+    _, real = write_real_layouts(out_dir, seed=seed)
+    (out_dir / "real-layouts-truth.json").unlink()  # its entry goes into the set's truth.json
+    results = [([real], time.perf_counter() - start)]
+    for case in ocr_cases.all_cases():
+        start = time.perf_counter()
+        results.append(([ocr_cases.write_case(case, out_dir, seed)], time.perf_counter() - start))
+    return results
 
 
 def _build_book(job: tuple[BookSpec, int, str]) -> tuple[list[dict], float]:
