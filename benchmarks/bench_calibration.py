@@ -38,15 +38,16 @@ def align_rows(data_dir: Path) -> list[dict] | None:
     """Given a dataset folder, return align's own pairs (kept: True) and low-confidence rejects
     (kept: False) from its work folder, before dedupe drops near-duplicate pictures; None when
     the work folder is gone."""
-    import pickle
+    from culti.records import BookAlignment
+    from culti.store import Store
 
-    paths = sorted((data_dir / "work" / "books").glob("*/alignment.pkl"))
+    paths = sorted((data_dir / "work" / "books").glob("*/alignment.parquet"))
     if not paths:
         return None
     rows = []
+    store = Store(data_dir / "work")
     for path in paths:
-        with open(path, "rb") as fh:
-            al = pickle.load(fh)
+        (al,) = store.get_records(f"books/{path.parent.name}/alignment.parquet", BookAlignment)
         for p in al.pairs:
             rows.append({"id": p.id, "source": p.figure.source, "page": p.figure.page,
                          "bbox": list(p.figure.bbox_pt), "label": p.label, "title": p.title,
