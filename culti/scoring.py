@@ -12,6 +12,7 @@ match no figure but a `not_figures` item are counted as must-not rows.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -180,14 +181,23 @@ _NUMBER_CHARS = set("0123456789-.")
 _CJK_NUMERALS = set("〇零一二三四五六七八九十百")
 
 
+_LATIN_FIGURE = re.compile(r"^(figure|fig\.?)(?=[0-9])", re.IGNORECASE)
+
+
+def normalize_label(label: str) -> str:
+    """Given a printed or stored label, return it normalized with "Figure 3" / "Fig. 3" as 图3
+    (the `label` column spells every figure label the Chinese way)."""
+    return _LATIN_FIGURE.sub("图", normalize(label))
+
+
 def pairing_correct(truth: TruthFigure, row: FoundRow) -> bool:
     """Whether the row carries this figure's own caption: its label (图3-5(a) counts for 图3-5),
     read from the row's label or the start of its caption; unlabelled captions by similarity."""
-    want = normalize(truth.label)
+    want = normalize_label(truth.label)
     if want:
-        label = normalize(row.label)
+        label = normalize_label(row.label)
         if not label:
-            caption = normalize(row.caption)
+            caption = normalize_label(row.caption)
             if not caption.startswith(want):
                 return False
             nxt = caption[len(want):len(want) + 1]

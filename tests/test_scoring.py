@@ -134,6 +134,15 @@ def test_caption_exact_and_pairing():
     assert not pairing_correct(unlabelled, FoundRow(1, (0, 0, 1, 1), caption="榆林窟"))
 
 
+def test_pairing_reads_english_labels_as_the_label_column_spells_them():
+    """Regression: align stores "Figure 1-1" as label 图1-1, and every English row scored unpaired."""
+    fig = TruthFigure("k", 1, (0, 0, 1, 1), label="Figure 1-1", title="IBM z16", caption="Figure 1-1 IBM z16")
+    assert pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), label="图1-1", caption="Figure 1-1 IBM z16"))
+    assert pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), caption="Fig. 1-1 IBM z16"))
+    assert not pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), label="图1-12"))
+    assert not pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), caption="Figure 1-12 other"))
+
+
 def test_bleed_counts_foreign_runs_not_shared_phrases():
     own = "红地上以黄色显花，主纹之间填饰十字形小花。织物残破，边缘呈不规则残损。"
     other = "蓝地上以白色显花，主纹之间填饰十字形小花。织物残破，边缘呈不规则残损。"
