@@ -743,10 +743,22 @@ def faa(book):
 FIX["faa-amt-handbook-sample.pdf"] = {"edit": faa}
 
 
-# Magazine p2: the photo (a rotated image placement) has a caption without a label under it; the
-# draft merged it into the page-size background image (neutral).
+# Magazine: two photos have a caption without a label under them: p1 (its image placement, the
+# frame included; the draft left it neutral) and p2 (a rotated image placement; the draft merged it
+# into the page-size background image, neutral).
 FIX["mineru-magazine-layout.pdf"] = {
+    "edit": lambda b: b.update(neutral=[n for n in b["neutral"] if n["page"] != 1]),
     "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [282.0, 205.7, 697.0, 507.2],
+            "",
+            "Crew of the space shuttle Atlantis, November 20, 2007.",
+            "Crew of the space shuttle Atlantis, November 20, 2007.",
+            [448.1, 510.8, 657.0, 521.4],
+            "below",
+        ),
         fig(
             "p002-f1",
             2,
@@ -756,6 +768,6 @@ FIX["mineru-magazine-layout.pdf"] = {
             "A child receiving a vaccination.",
             [360.6, 392.1, 476.5, 402.1],
             "below",
-        )
-    ]
+        ),
+    ],
 }
