@@ -44,6 +44,39 @@ def demo2(book):
         if f["page"] == 4 and f["label"] == "Figure 3":
             f["bbox"] = [330.0, 60.0, 545.2, 300.0]
     drop_neutral_inside(book, 4, [330.0, 60.0, 545.2, 300.0])
+    whole_caption_blocks(book)
+
+
+def whole_caption_blocks(book):
+    """A caption runs until its text block ends: the drafts stopped at the first line where the next
+    line's box touches it (no gap between the lines). Extend each caption over the following lines of
+    its block (a line-end hyphen joins without a space, as the drafts do)."""
+    import re
+
+    doc = _pm.open(PDFS + book["file"])
+    for f in book["figures"]:
+        cap = _pm.Rect(f["caption_bbox"])
+        prefix = f["caption"][: len(f["caption"]) - len(f["title"])]
+        for b in doc[f["caption_page"] - 1].get_text("dict")["blocks"]:
+            lines = b.get("lines", [])
+            first = [
+                i
+                for i, ln in enumerate(lines)
+                if _pm.Rect(ln["bbox"]).y0 >= cap.y0 - 1 and _pm.Rect(ln["bbox"]).intersects(cap)
+            ]
+            if not first:
+                continue
+            text, box = "", _pm.Rect()
+            for ln in lines[first[0] :]:
+                t = "".join(s["text"] for s in ln["spans"]).strip()
+                text += ("" if not text or text.endswith("-") else " ") + t
+                box |= _pm.Rect(ln["bbox"])
+            text = re.sub(r"\s+", " ", text).strip()
+            if text.startswith(f["caption"]) and len(text) > len(f["caption"]):
+                f["caption"] = text
+                f["title"] = text[len(prefix) :]
+                f["caption_bbox"] = [round(v, 1) for v in box]
+            break
 
 
 def thesis(book):
@@ -671,3 +704,70 @@ def beijing_spec(book):
 
 
 FIX["beijing-historic-building-spec-zh.pdf"] = {"edit": beijing_spec}
+
+
+# Research report p2: three rows of two charts; the draft merged each row into one box shared by
+# both captions. Each chart is its own image placement (page.get_image_info).
+_RR_BOXES = {
+    "图1": [55.2, 114.8, 287.3, 253.3],
+    "图2": [301.6, 111.8, 540.1, 253.1],
+    "图3": [55.2, 342.6, 287.5, 475.9],
+    "图4": [301.6, 330.6, 540.0, 474.6],
+    "图5": [55.2, 556.9, 287.5, 690.2],
+    "图6": [301.6, 552.4, 539.9, 689.2],
+}
+
+
+def research_report(book):
+    for f in book["figures"]:
+        if f["page"] == 2 and f["label"] in _RR_BOXES:
+            f["bbox"] = _RR_BOXES[f["label"]]
+
+
+FIX["rapiddoc-research-report-zh.pdf"] = {"edit": research_report}
+
+
+# FAA handbook page: the two figures' image tiles touch, so the draft merged them into one box
+# shared by both captions. Each figure has its own drawn frame (page.get_drawings, stroked rects).
+_FAA_BOXES = {
+    "Figure 7-26": [72.0, 531.7, 309.0, 694.0],
+    "Figure 7-27": [321.2, 422.5, 558.2, 692.0],
+}
+
+
+def faa(book):
+    for f in book["figures"]:
+        f["bbox"] = _FAA_BOXES[f["label"]]
+
+
+FIX["faa-amt-handbook-sample.pdf"] = {"edit": faa}
+
+
+# Magazine: two photos have a caption without a label under them: p1 (its image placement, the
+# frame included; the draft left it neutral) and p2 (a rotated image placement; the draft merged it
+# into the page-size background image, neutral).
+FIX["mineru-magazine-layout.pdf"] = {
+    "edit": lambda b: b.update(neutral=[n for n in b["neutral"] if n["page"] != 1]),
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [282.0, 205.7, 697.0, 507.2],
+            "",
+            "Crew of the space shuttle Atlantis, November 20, 2007.",
+            "Crew of the space shuttle Atlantis, November 20, 2007.",
+            [448.1, 510.8, 657.0, 521.4],
+            "below",
+        ),
+        fig(
+            "p002-f1",
+            2,
+            [353.3, 201.3, 501.7, 392.3],
+            "",
+            "A child receiving a vaccination.",
+            "A child receiving a vaccination.",
+            [360.6, 392.1, 476.5, 402.1],
+            "below",
+        ),
+    ],
+}
