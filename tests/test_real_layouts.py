@@ -195,11 +195,13 @@ def test_loader_filters_by_text_kind(tmp_path):
     import pyarrow.parquet as pq
 
     import dataset
+    from culti.contract import SCHEMA_KEY, SCHEMA_VERSION
 
     for split in ("train", "validation", "test"):
-        pq.write_table(pa.table({"id": [f"{split}-a", f"{split}-b"], "text": ["说明。", "团窠对鸟纹锦"],
-                                 "title": ["团窠", "团窠对鸟纹锦"], "text_kind": ["description", "caption"]}),
-                       tmp_path / f"{split}.parquet")
+        table = pa.table({"id": [f"{split}-a", f"{split}-b"], "text": ["说明。", "团窠对鸟纹锦"],
+                          "title": ["团窠", "团窠对鸟纹锦"], "text_kind": ["description", "caption"]})
+        # the loader reads only files of this schema version, as a build writes them
+        pq.write_table(table.replace_schema_metadata({SCHEMA_KEY: SCHEMA_VERSION}), tmp_path / f"{split}.parquet")
     df = dataset.load(tmp_path, split="train", text_kind="description")
     assert df["id"].tolist() == ["train-a"]
     assert dataset.load(tmp_path, text_kind="caption")["id"].tolist() == ["train-b", "validation-b", "test-b"]
