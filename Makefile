@@ -7,7 +7,7 @@ RAW    ?=
 OUT    ?= data/out
 SEED   ?= 0
 
-.PHONY: dataset sample-full test benchmark lint clean-out
+.PHONY: dataset sample-full test benchmark benchmark-real lint clean-out
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ sample-full: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/culti benchmark --data $(OUT)
+
+# The real-document corpus: restore it (benchmarks/real_corpus/restore.py), then culti and
+# pymupdf4llm side by side, scored by one core (docs/real_corpus.md).
+benchmark-real: $(STAMP)
+	$(BIN)/python benchmarks/bench_real.py --parallel
 
 # The review tests drive Debian's Chromium headless; install it when missing.
 test: $(STAMP)
