@@ -207,10 +207,14 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write both systems' scores here")
     parser.add_argument("--parallel", action="store_true",
                         help="run the baseline in a second process at the same time as culti")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep culti's dataset and the truth it was scored on in this folder "
+                             "(then: culti evaluate DIR/culti --truth DIR/truth.json --misses)")
+    parser.add_argument("--no-baseline", action="store_true", help="run culti only")
     args = parser.parse_args()
     if not args.truth.exists():
         sys.exit(f"bench_real: truth file {args.truth} not found: pass --truth FILE")
-    if not layout_mode_on():
+    if not args.no_baseline and not layout_mode_on():
         sys.exit("bench_real: pymupdf4llm's layout mode is off: pip install pymupdf-layout (pymupdf >= 2 has it built in)")
     pdfs = args.pdfs
     if pdfs is None:
@@ -220,6 +224,9 @@ def main() -> int:
     only = {b for b in args.books.split(",") if b}
     with tempfile.TemporaryDirectory(prefix="culti-bench-real-") as tmp:
         work = Path(tmp)
+        if args.keep:
+            work = args.keep
+            work.mkdir(parents=True, exist_ok=True)
         truth, paths, n_pages = prepare(truth, pdfs, work, only, args.max_pages)
         if not paths:
             sys.exit("bench_real: no corpus file to run")
@@ -230,7 +237,7 @@ def main() -> int:
               f"culti workers {args.workers}", flush=True)
         seconds, scores = {}, {}
         pool = None
-        if args.parallel:  # the baseline in a second process while culti runs in this one
+        if args.parallel and not args.no_baseline:  # the baseline in a second process while culti runs in this one
             from concurrent.futures import ProcessPoolExecutor
 
             pool = ProcessPoolExecutor(1)
@@ -240,15 +247,16 @@ def main() -> int:
         seconds["culti"] = time.perf_counter() - start
         scores["culti"] = evaluate_dataset(work / "culti", work / "truth.json")
         report("culti", scores["culti"], seconds["culti"], n_pages)
-        found, seconds["pymupdf4llm"] = baseline.result() if pool else run_baseline(paths)
-        if pool:
-            pool.shutdown()
-        scores["pymupdf4llm"] = score_books(books, found, files)
-        report("pymupdf4llm", scores["pymupdf4llm"], seconds["pymupdf4llm"], n_pages)
+        if not args.no_baseline:
+            found, seconds["pymupdf4llm"] = baseline.result() if pool else run_baseline(paths)
+            if pool:
+                pool.shutdown()
+            scores["pymupdf4llm"] = score_books(books, found, files)
+            report("pymupdf4llm", scores["pymupdf4llm"], seconds["pymupdf4llm"], n_pages)
     print("\n## side by side\n")
     print(side_by_side(scores))
     print("\n| system | pages | seconds | pages/s |\n|---|---|---|---|")
-    for name in SYSTEMS:
+    for name in scores:
         print(f"| {name} | {n_pages} | {seconds[name]:.1f} | {n_pages / seconds[name]:.2f} |")
     if args.json:
         args.json.write_text(json.dumps({"pages": n_pages, "files": files, "seconds": seconds,

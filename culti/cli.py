@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truth", type=Path, default=DEFAULT_SAMPLE_DIR / "truth.json")
     p.add_argument("--json", type=Path, default=None, help="also write the scores to this file")
     p.add_argument("--per-file", action="store_true", help="also print one row of scores per file")
+    p.add_argument("--misses", action="store_true",
+                   help="also list, per file, the figures missed, extra boxes, wrong captions and off-text rows")
 
     p = sub.add_parser("finetune", help="fine-tune Chinese-CLIP on the train split")
     _add_model_args(p)

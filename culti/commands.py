@@ -237,7 +237,13 @@ def cmd_dataset(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from culti.evaluate import TruthError, evaluate_dataset, format_scores
+    from culti.evaluate import (
+        TruthError,
+        dataset_misses,
+        evaluate_dataset,
+        format_misses,
+        format_scores,
+    )
 
     if not args.truth.is_file():
         raise UsageError(f"truth file {args.truth} not found: pass --truth PATH (see README: evaluation)")
@@ -252,9 +258,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         with reading_parquet(args.data):
             scores = evaluate_dataset(args.data, args.truth)
+            found_misses = dataset_misses(args.data, args.truth) if args.misses else None
     except TruthError as err:
         raise UsageError(f"--truth {err} (see README: truth.json)") from err
     print(format_scores(scores, per_file=args.per_file))
+    if found_misses is not None:
+        print()
+        print(format_misses(found_misses))
     if args.json is not None:
         writable_folder(args.json.parent, "--json")
         args.json.write_text(json.dumps(scores, ensure_ascii=False, indent=2))

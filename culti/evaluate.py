@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from culti.records import BookAlignment, PageExtract, RejectReason
-from culti.scoring import FoundRow, TruthBook, score_books, truth_books
+from culti.scoring import FoundRow, TruthBook, misses, score_books, truth_books
 
 # Rejects that are figures the pipeline found and then dropped: they count as found.
 FIGURE_REJECTS = frozenset({
@@ -95,6 +95,33 @@ def evaluate_dataset(data_dir: Path, truth_path: Path) -> dict:
     return score_books(read_truth(truth_path), found, files)
 
 
+def dataset_misses(data_dir: Path, truth_path: Path) -> dict[str, list[dict]]:
+    """Given a dataset folder and a truth.json, return per file what the scores count against it
+    (`culti.scoring.misses`): missed figures, extra boxes, wrong captions, rows of other text."""
+    found = dataset_rows(Path(data_dir))
+    files = dataset_inputs(Path(data_dir)) | set(found)
+    return {b.file: misses(b, found.get(b.file, ())) for b in read_truth(truth_path) if b.file in files}
+
+
+def format_misses(by_file: dict[str, list[dict]]) -> str:
+    """Given dataset_misses' records, return one line per item, grouped under each file."""
+    lines = []
+    for name, items in sorted(by_file.items()):
+        if not items:
+            continue
+        lines.append(f"{name}:")
+        for m in items:
+            where = f"  p{m['page']} {m['what']:<7}"
+            if m["what"] == "missed":
+                lines.append(f"{where} {m['key']} {m['bbox']} {m['caption'][:60]!r}")
+            elif m["what"] == "extra":
+                state = "reject" if m["rejected"] else "row"
+                lines.append(f"{where} {state} {m['bbox']} {m['caption'][:60]!r}")
+            else:
+                lines.append(f"{where} {m['key']} want {m['want'][:50]!r} got {m['got'][:50]!r}")
+    return "\n".join(lines) or "nothing missed"
+
+
 def _cell(value) -> str:
     return "n/a" if value is None else str(value)
 
@@ -116,7 +143,8 @@ def format_scores(scores: dict, per_file: bool = False) -> str:
 FILE_COLUMNS: Sequence[tuple[str, str]] = (
     ("kind", "kind"), ("figures_truth", "truth"), ("figures_found", "found"),
     ("figure_recall", "recall"), ("figure_precision", "precision"),
-    ("figure_recall_iou80", "recall@0.8"), ("caption_exact", "caption"),
+    ("figure_recall_iou80", "recall@0.8"), ("pair_rows", "rows"), ("pair_recall", "pair recall"),
+    ("pair_precision", "pair precision"), ("caption_exact", "caption"),
     ("pairing_accuracy", "pairing"), ("description_coverage", "desc cov"),
     ("description_precision", "desc prec"), ("rows_bleeding", "bleed"), ("rows_must_not", "must-not"),
 )

@@ -249,6 +249,14 @@ def score_page(figures: Sequence[TruthFigure], found: Sequence[FoundRow], book: 
                if fi not in matched and any(_hits(f.bbox, n) for n in neutral)}
     c: Counter = Counter(truth=len(figures), found=len(found) - len(ignored), neutral=len(ignored),
                          matched=len(m50), matched_strict=len(match_boxes(t_boxes, f_boxes, STRICT_IOU)))
+    # pair level: only dataset rows count (a figure-level reject is not a pair the user gets)
+    rows = [f.bbox for f in found if not f.rejected]
+    r50 = match_boxes(t_boxes, rows, MATCH_IOU)
+    row_hits = {fi for _, fi, _ in r50}
+    c["rows"] = sum(1 for ri, b in enumerate(rows)
+                    if ri in row_hits or not any(_hits(b, n) for n in neutral))
+    c["pair_matched"] = len(r50)
+    c["pair_matched_strict"] = len(match_boxes(t_boxes, rows, STRICT_IOU))
     for ti, fi, value in m50:
         t, f = figures[ti], found[fi]
         c["iou_sum"] += value
@@ -321,6 +329,43 @@ def score_books(books: Sequence[TruthBook], found: Mapping[str, Sequence[FoundRo
             "by_file": dict(sorted(by_file.items()))}
 
 
+def misses(book: TruthBook, found: Sequence[FoundRow]) -> list[dict]:
+    """Given one book's truth and the rows found in it, return what the scores count against it,
+    one JSON-ready record per item, in page order: `missed` (a figure no found box matches),
+    `extra` (a found box matching no figure and no neutral item), `caption` (a matched row whose
+    caption is not exact), `text` (a matched row whose text is mostly not its figure's)."""
+    wanted = book.pages
+    out: list[dict] = []
+    pages = sorted({t.page for t in book.figures} | {f.page for f in found})
+    for page in pages:
+        if wanted is not None and page not in wanted:
+            continue
+        figures = [t for t in book.figures if t.page == page]
+        rows = [f for f in found if f.page == page]
+        neutral = [r.bbox for r in book.neutral if r.page == page]
+        matches = match_boxes([t.bbox for t in figures], [f.bbox for f in rows], MATCH_IOU)
+        hit_t = {ti for ti, _, _ in matches}
+        hit_f = {fi for _, fi, _ in matches}
+        box = lambda b: [round(v, 1) for v in b]  # noqa: E731
+        for ti, t in enumerate(figures):
+            if ti not in hit_t:
+                out.append({"page": page, "what": "missed", "key": t.key, "bbox": box(t.bbox),
+                            "caption": t.caption})
+        for fi, f in enumerate(rows):
+            if fi not in hit_f and not any(_hits(f.bbox, n) for n in neutral):
+                out.append({"page": page, "what": "extra", "bbox": box(f.bbox), "caption": f.caption,
+                            "rejected": f.rejected})
+        for ti, fi, _ in matches:
+            t, f = figures[ti], rows[fi]
+            if not caption_exact(t, f):
+                out.append({"page": page, "what": "caption", "key": t.key, "want": t.caption,
+                            "got": f.caption, "rejected": f.rejected})
+            if normalize(f.text) and text_precision(t.own_text, f.text) < MOSTLY_OTHER:
+                out.append({"page": page, "what": "text", "key": t.key, "want": t.own_text[:80],
+                            "got": f.text[:80]})
+    return out
+
+
 def ratios(c: Mapping[str, float]) -> dict:
     """Given summed counts, return the metrics (None where nothing was there to measure)."""
     def div(a: str, b: str) -> float | None:
@@ -333,6 +378,11 @@ def ratios(c: Mapping[str, float]) -> dict:
         "figure_precision": div("matched", "found"),
         "figure_recall_iou80": div("matched_strict", "truth"),
         "figure_precision_iou80": div("matched_strict", "found"),
+        "pair_rows": int(c.get("rows", 0)),
+        "pair_recall": div("pair_matched", "truth"),
+        "pair_precision": div("pair_matched", "rows"),
+        "pair_recall_iou80": div("pair_matched_strict", "truth"),
+        "pair_precision_iou80": div("pair_matched_strict", "rows"),
         "mean_iou": div("iou_sum", "matched"),
         "caption_exact": div("caption_exact", "matched"),
         "pairing_accuracy": div("pair_correct", "matched"),

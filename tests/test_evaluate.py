@@ -75,7 +75,7 @@ def test_evaluate_command_on_a_hand_made_dataset(tmp_path):
     (tmp_path / "truth.json").write_text(json.dumps(TRUTH_V2, ensure_ascii=False))
     out = tmp_path / "scores.json"
     proc = run_culti("evaluate", str(tmp_path / "ds"), "--truth", str(tmp_path / "truth.json"),
-                     "--json", str(out), "--per-file")
+                     "--json", str(out), "--per-file", "--misses")
     scores = json.loads(out.read_text())
     assert set(scores["by_file"]) == {"b.pdf", "c.pdf"}  # not-run.pdf is not in the dataset
     assert set(scores["by_kind"]) == {"digital", "scanned", "outline"}
@@ -87,6 +87,9 @@ def test_evaluate_command_on_a_hand_made_dataset(tmp_path):
     assert (overall["figures_truth"], overall["figure_recall"], overall["figure_precision"]) == (4, 0.75, 0.6)
     assert "| c.pdf | outline | 1 | 0 | 0.0 | n/a |" in proc.stdout
     assert "| description_precision |" in proc.stdout
+    # --misses lists c.pdf's figure under its file and the reject matching C as a caption miss
+    listing = proc.stdout.split("| c.pdf |")[1]
+    assert "c.pdf:\n  p1 missed" in listing and "caption" in listing.split("c.pdf:")[0]
 
 
 def test_evaluate_command_rejects_a_bad_truth_file(tmp_path):
@@ -108,6 +111,7 @@ def test_evaluate_command_on_sample_run(sample_run, sample_books, tmp_path):
     digital = scores["by_kind"]["digital"]
     assert digital["figure_recall"] >= 0.95 and digital["figure_precision"] >= 0.95
     assert digital["pairing_accuracy"] >= 0.9
+    assert digital["pair_recall"] >= 0.95 and digital["pair_precision"] >= 0.95
     assert digital["description_coverage"] >= 0.9 and digital["description_precision"] >= 0.9
     assert digital["rows_must_not"] == 0
     assert scores["by_kind"]["scanned"]["figure_recall"] >= 0.85

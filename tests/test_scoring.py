@@ -17,6 +17,7 @@ from culti.scoring import (
     caption_exact,
     captions_read,
     coverage,
+    misses,
     normalize,
     pairing_correct,
     score_books,
@@ -193,14 +194,19 @@ def test_score_books_against_hand_computed_numbers():
     digital, scanned, overall = s["by_kind"]["digital"], s["by_kind"]["scanned"], s["overall"]
     assert digital == {
         "figures_truth": 2, "figures_found": 3, "figure_recall": 1.0, "figure_precision": 0.6667,
-        "figure_recall_iou80": 0.5, "figure_precision_iou80": 0.3333, "mean_iou": 0.75,
+        "figure_recall_iou80": 0.5, "figure_precision_iou80": 0.3333,
+        "pair_rows": 3, "pair_recall": 1.0, "pair_precision": 0.6667, "pair_recall_iou80": 0.5,
+        "pair_precision_iou80": 0.3333, "mean_iou": 0.75,
         "caption_exact": 0.5, "pairing_accuracy": 1.0, "description_coverage": 1.0,
         "description_precision": 0.4, "rows_mostly_other_text": 1, "rows_bleeding": 0,
         "rows_must_not": 1, "found_neutral": 0,
     }
     assert scanned == {
         "figures_truth": 1, "figures_found": 2, "figure_recall": 1.0, "figure_precision": 0.5,
-        "figure_recall_iou80": 1.0, "figure_precision_iou80": 0.5, "mean_iou": 0.81,
+        "figure_recall_iou80": 1.0, "figure_precision_iou80": 0.5,
+        # C is found only as a reject: a figure at box level, no pair; the neutral row is ignored
+        "pair_rows": 1, "pair_recall": 0.0, "pair_precision": 0.0, "pair_recall_iou80": 0.0,
+        "pair_precision_iou80": 0.0, "mean_iou": 0.81,
         "caption_exact": 0.0, "pairing_accuracy": 0.0, "description_coverage": 0.0,
         "description_precision": None, "rows_mostly_other_text": 0, "rows_bleeding": 1,
         "rows_must_not": 0, "found_neutral": 1,
@@ -208,6 +214,7 @@ def test_score_books_against_hand_computed_numbers():
     assert overall["figures_found"] == 5 and overall["figure_precision"] == 0.6
     assert overall["figure_recall_iou80"] == 0.6667 and overall["figure_precision_iou80"] == 0.4
     assert overall["mean_iou"] == 0.77  # (0.8 + 0.7 + 0.81) / 3
+    assert (overall["pair_rows"], overall["pair_recall"], overall["pair_precision"]) == (4, 0.6667, 0.5)
     assert (overall["caption_exact"], overall["pairing_accuracy"]) == (0.3333, 0.6667)
     assert overall["description_coverage"] == 0.5 and overall["description_precision"] == 0.4
     assert s["by_file"]["b.pdf"] == {"kind": "digital", **overall}
@@ -258,3 +265,16 @@ def test_captions_read_from_text_blocks():
     ))
     texts = {1: ["图3 - 1 4 团窠对鸟纹"], 2: ["图3-15 鸟 纹 and more", "图3-1"]}
     assert captions_read(book, texts) == (3, 2)
+
+
+def test_misses_name_what_the_scores_count_against_a_book():
+    items = misses(_book(), FOUND)
+    kinds = [(m["page"], m["what"]) for m in items]
+    # B's caption is not exact, A's text is mostly body text; the logo row is an extra box;
+    # on page 2 the reject matches C (its caption is empty) and the bleeding row is extra
+    assert (1, "extra") in kinds and (1, "caption") in kinds and (1, "text") in kinds
+    assert (2, "caption") in kinds and (2, "extra") in kinds and (2, "missed") not in kinds
+    extra = [m for m in items if m["what"] == "extra"]
+    assert [m["bbox"] for m in extra] == [[50, 50, 55, 56], [60, 60, 70, 70]]  # the neutral row is not listed
+    assert misses(_book(), [])[0] == {"page": 1, "what": "missed", "key": "A", "bbox": [0, 0, 10, 10],
+                                      "caption": "图1  鸟纹"}
