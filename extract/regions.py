@@ -181,11 +181,12 @@ def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     if iou(a, b) > 0 and (overlap_of(a, b) > 0.3 or overlap_of(b, a) > 0.3):
         return True
     wa, wb = a[2] - a[0], b[2] - b[0]
-    if _column(a) and _column(b):  # neighbouring columns of vertical text: one block
+    col_a, col_b = _column(a, 2 * max_line_px), _column(b, 2 * max_line_px)
+    if col_a and col_b:  # neighbouring columns of vertical text: one block
         h_overlap = min(a[3], b[3]) - max(a[1], b[1])
         gap = max(b[0] - a[2], a[0] - b[2])
         return h_overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and gap < 1.5 * max(wa, wb)
-    if _column(a) or _column(b):  # pieces of one vertical column, one above the other
+    if col_a or col_b:  # pieces of one vertical column, one above the other
         x_overlap = min(a[2], b[2]) - max(a[0], b[0])
         v_gap = max(b[1] - a[3], a[1] - b[3])
         if x_overlap > 0.6 * min(wa, wb) and v_gap < 0.5 * max(wa, wb):
@@ -220,6 +221,11 @@ def vertical_columns(mask: np.ndarray) -> list[tuple[int, int]]:
     col_w = sorted(b - a for a, b in cols)[len(cols) // 2]
     if h < 2.5 * col_w:
         return []
+    a, b = max(runs, key=lambda c: c[1] - c[0])
+    third = (b - a) // 3  # down the middle of a column: characters (vertical) or lines (horizontal)
+    lines = [r for r in _runs(mask[:, a + third:b - third].any(axis=1)) if r[1] - r[0] > 1]
+    if len(lines) >= 3 and b - a > 3 * sorted(y1 - y0 for y0, y1 in lines)[len(lines) // 2]:
+        return []  # a column many lines of type wide is horizontal text
     one_column = len(cols) == 1 and h >= 2.5 * w
     x_empty, y_empty = 1 - xs.mean(), 1 - ys.mean()
     if one_column or (len(cols) >= 2 and x_empty > 1.5 * y_empty and x_empty > 0.15):
@@ -232,8 +238,9 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def _column(box: BoxPx) -> bool:
-    return box[3] - box[1] >= 2.5 * (box[2] - box[0])
+def _column(box: BoxPx, max_w: float = float("inf")) -> bool:
+    # a newspaper column of horizontal lines is tall too, but many characters wide
+    return box[3] - box[1] >= 2.5 * (box[2] - box[0]) and box[2] - box[0] <= max_w
 
 
 def residual_text(mask: np.ndarray, covered: list[BoxPx], min_h: float) -> list[BoxPx]:

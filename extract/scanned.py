@@ -173,6 +173,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
     from .images import encode_array
     from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
+    from .scan_figures import check_figures, cut_leftover
     from .text import is_caption_label
 
     scan = load_scan(page, doc, config)
@@ -188,10 +189,14 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     min_area = config.min_figure_area_frac * work.shape[0] * work.shape[1]
     figures_px = refine_figures(mask, figure_boxes, [b for _, b in text_regions],
                                 config.min_figure_side_pt * px_per_pt, min_area)
+    figures_px = check_figures(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
+                               [b for _, b in text_regions], config.min_figure_side_pt * px_per_pt)
     fig_only = [b for b, _ in figures_px]
     text_regions = [(lab, b) for lab, b in text_regions
                     if not any(overlap_of(b, f) > 0.6 for f in fig_only)]
-    leftover = residual_text(mask, fig_only + [b for _, b in text_regions], 5 * px_per_pt)
+    covered = fig_only + [b for _, b in text_regions]
+    leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
+                for piece in cut_leftover(mask, covered, b, 5 * px_per_pt)]
     regions = merge_text_regions(text_regions + [("text", b) for b in leftover],
                                  max_line_px=config.max_line_pt * px_per_pt)
     if skip_pt:

@@ -1,0 +1,168 @@
+"""Figure boxes on scans checked against the ink's texture: text columns are no pictures, caption
+lines glued under a photo are cut off, sparse charts the layout model boxed are kept."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from culti.geometry import overlap_of
+
+from .regions import BoxPx, ink_density, tighten
+
+EMPTY_ROW = 0.03  # a row with less ink than this share of the box's width is a gap between lines
+CHART_MIN_SCORE = 0.8  # a layout figure box this sure is kept however sparse its ink
+CHART_MIN_SIDE = 2.0  # ... when both its sides are this many times min_figure_side
+
+
+def row_runs(mask: np.ndarray, box: BoxPx) -> list[tuple[int, int, float]]:
+    """Given an ink mask and a box, return the runs of inked rows inside it as (top, bottom,
+    mean ink share) in the box's own rows."""
+    sub = mask[int(box[1]):int(box[3]), int(box[0]):int(box[2])]
+    if sub.size == 0:
+        return []
+    share = sub.mean(axis=1)
+    inked = np.concatenate([[0], (share >= EMPTY_ROW).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(inked))
+    return [(int(a), int(b), float(share[a:b].mean())) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def is_text_texture(mask: np.ndarray, box: BoxPx) -> bool:
+    """Given an ink mask and a figure box, return True when the ink inside is lines of text (a
+    column of body text a dilation joined into one blob): three or more inked bands of about
+    one height, parted by empty rows, sparse ink, and no band much taller than a line."""
+    runs = row_runs(mask, box)
+    if len(runs) < 3 or ink_density(mask, box) >= 0.5:
+        return False
+    heights = sorted(b - a for a, b, _ in runs)
+    line = heights[len(heights) // 2]
+    tall = sum(b - a for a, b, _ in runs if b - a > 2.5 * line)
+    inked = sum(heights)
+    height = box[3] - box[1]
+    return line >= 3 and tall < 0.2 * height and inked <= 0.9 * height
+
+
+def is_type_line(mask: np.ndarray, box: BoxPx) -> bool:
+    """Given an ink mask and a box, return True when its ink is one to three lines of large
+    type (a headline a layout model boxed as a figure): each inked band is cut by empty columns
+    into six or more letters or words, and a fifth or more of its columns are empty."""
+    runs = [r for r in row_runs(mask, box) if r[1] - r[0] >= 3]
+    if not 1 <= len(runs) <= 3:
+        return False
+    sub = mask[int(box[1]):int(box[3]), int(box[0]):int(box[2])]
+    for a, b, _ in runs:
+        cols = sub[a:b].any(axis=0)
+        pieces = int(np.count_nonzero(np.diff(np.concatenate([[0], cols.astype(np.int8)])) == 1))
+        if pieces < 6 or cols.mean() > 0.8:
+            return False
+    return True
+
+
+def trim_caption_lines(mask: np.ndarray, box: BoxPx) -> BoxPx:
+    """Given a picture box, return it without the text lines a dilation glued under or over it
+    (a photo's caption a hairline below): the lines are short, sparse bands parted from the
+    picture's tall dense band by empty rows, together under a quarter of the box."""
+    runs = row_runs(mask, box)
+    if len(runs) < 2:
+        return box
+    main = max(runs, key=lambda r: r[1] - r[0])
+    height = box[3] - box[1]
+    if main[1] - main[0] < 0.5 * height or main[2] < 0.5:
+        return box
+
+    def lines(side: list[tuple[int, int, float]]) -> bool:
+        return bool(side) and all(b - a < 0.12 * height and s < 0.5 for a, b, s in side) \
+            and side[-1][1] - side[0][0] < 0.25 * height
+
+    below = [r for r in runs if r[0] >= main[1]]
+    above = [r for r in runs if r[1] <= main[0]]
+    y0, y1 = box[1], box[3]
+    if lines(below):
+        y1 = box[1] + main[1]
+    if lines(above):
+        y0 = box[1] + main[0]
+    return (box[0], y0, box[2], y1) if (y0, y1) != (box[1], box[3]) else box
+
+
+def check_figures(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                  layout_figures: list[tuple[BoxPx, float]], text_boxes: list[BoxPx],
+                  min_side_px: float) -> list[tuple[BoxPx, float]]:
+    """Given refined figure boxes, the layout model's figure boxes with their scores and the
+    smallest figure side, return the figures with text columns dropped, glued caption lines
+    trimmed, and sparse charts the model was sure of (axes, thin bars and numbers: too little ink
+    to make a blob) added."""
+    out = []
+    for box, conf in figures:
+        if is_text_texture(mask, box) or (conf < 0.95 and is_type_line(mask, box)):
+            continue  # a column of text, or a headline the layout model alone called a figure
+        trimmed = trim_caption_lines(mask, box)
+        if trimmed != box:
+            trimmed = tighten(mask, trimmed, pad=0) or trimmed
+        out.append((trimmed, conf))
+    for box, score in layout_figures:
+        if score < CHART_MIN_SCORE or any(overlap_of(box, f) > 0.3 or overlap_of(f, box) > 0.3
+                                          for f, _ in out) \
+                or sum(overlap_of(t, box) * _area(t) for t in text_boxes) > 0.3 * _area(box):
+            continue  # overlaps a picture, or the model's text regions fill it
+        tight = tighten(mask, box, pad=4)
+        if tight and min(tight[2] - tight[0], tight[3] - tight[1]) >= CHART_MIN_SIDE * min_side_px \
+                and not is_text_texture(mask, tight):
+            out.append((tight, 0.6))
+    return out
+
+
+def _area(b: BoxPx) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+
+def xy_cut(mask: np.ndarray, box: BoxPx, gap_px: float) -> list[BoxPx]:
+    """Given an ink mask and a block of leftover ink, return it cut recursively at its widest
+    empty gutter (columns, `gap_px` or wider) or gap between rows (1.5 x `gap_px`), each piece
+    tightened to its ink: columns of a newspaper a dilation joined come apart."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    sub = mask[y0:y1, x0:x1]
+    if sub.size == 0 or not sub.any():
+        return []
+    ys, xs = np.nonzero(sub)
+    x0, y0, x1, y1 = x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1
+    sub = mask[y0:y1, x0:x1]
+    best = None
+    for axis, need in ((0, gap_px), (1, 1.5 * gap_px)):
+        counts = sub.sum(axis=axis, dtype=np.int32)
+        empty = counts <= max(2, 0.003 * sub.shape[axis])  # a speck of dust is no ink
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], empty.astype(np.int8), [0]])))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            if b - a >= need and (best is None or b - a > best[2] - best[1]):
+                best = (axis, int(a), int(b))
+    if best is None:
+        return [(float(x0), float(y0), float(x1), float(y1))]
+    axis, a, b = best
+    if axis == 0:  # an empty gutter down the block
+        parts = [(x0, y0, x0 + a, y1), (x0 + b, y0, x1, y1)]
+    else:
+        parts = [(x0, y0, x1, y0 + a), (x0, y0 + b, x1, y1)]
+    return [p for part in parts for p in xy_cut(mask, part, gap_px)]
+
+
+def cut_leftover(mask: np.ndarray, covered: list[BoxPx], box: BoxPx, line_px: float) -> list[BoxPx]:
+    """Given the ink mask, the boxes already handled, a leftover block and the smallest line
+    height, return the block cut into columns and paragraphs (xy_cut) with the handled ink
+    blanked; a block of vertical text is one piece (its columns are read one by one)."""
+    from .regions import vertical_columns
+
+    x0, y0, x1, y1 = (int(v) for v in box)
+    work = mask[y0:y1, x0:x1].copy()
+    for c in covered:
+        cx0, cy0 = max(0, int(c[0]) - 2 - x0), max(0, int(c[1]) - 2 - y0)
+        cx1, cy1 = int(c[2]) + 2 - x0, int(c[3]) + 2 - y0
+        if cx1 > 0 and cy1 > 0:
+            work[cy0:max(cy0, cy1), cx0:max(cx0, cx1)] = 0
+    if work.size == 0 or vertical_columns(work):
+        return [box]
+    long = max(3, int(8 * line_px))  # rules between columns and under headlines are no text
+    rules = cv2.morphologyEx(work, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8)) | \
+        cv2.morphologyEx(work, cv2.MORPH_OPEN, np.ones((1, long), np.uint8))
+    work = work & (1 - rules)
+    pieces = xy_cut(work, (0.0, 0.0, float(x1 - x0), float(y1 - y0)), line_px)
+    return [(p[0] + x0, p[1] + y0, p[2] + x0, p[3] + y0) for p in pieces
+            if p[3] - p[1] >= line_px / 2 and p[2] - p[0] >= line_px / 2]
