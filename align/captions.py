@@ -17,6 +17,7 @@ from align.labels import (
     parse_caption,
     parse_subcaption,
 )
+from align.ocr_captions import ocr_photo_caption, strip_pointer
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 60
@@ -169,11 +170,12 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
             break  # a page that labels its captions labels them all: short lines are labels inside figures
         if i in drop or i in used:
             continue
-        ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)
+        ev = _unlabelled_caption(b, page, body_font, blocks, used | drop) \
+            or ocr_photo_caption(b, page, blocks, body_font)
         if ev:
             used.add(i)
             cap = Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
-                          label="", base_label="", sub_label="", title=b.text.strip(), rest="",
+                          label="", base_label="", sub_label="", title=strip_pointer(b.text), rest="",
                           origin=b.origin, evidence=("unlabelled", *ev, *_typography(b, body_font)))
             captions.append(_continued(cap, blocks, used, drop))
     captions = [_with_position(c) for c in captions]
@@ -341,9 +343,11 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
         return ()  # a description or body sentence
     if b.kind == BlockKind.TITLE or _HEADING.match(text):
         return ()  # a section heading over a picture is no caption
-    if b.font_size and body_font and b.font_size > 1.15 * body_font:
+    if b.font_size and body_font and b.font_size > 1.15 * body_font \
+            and not (layout and b.origin == TextOrigin.OCR):  # OCR sizes are noisy: trust the layout
         return ()  # a heading
-    smaller = bool(b.font_size and body_font and b.font_size < 0.95 * body_font)
+    step = 0.85 if b.origin == TextOrigin.OCR else 0.95  # OCR size estimates are noisy
+    smaller = bool(b.font_size and body_font and b.font_size < step * body_font)
     line = (b.bbox_pt[3] - b.bbox_pt[1]) / (text.count("\n") + 1)
     gap_max = max(24.0, 2.5 * line) if not layout else 60.0
     bb = b.bbox_pt

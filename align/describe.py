@@ -10,6 +10,7 @@ from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
 from align.geometry import h_overlap, union, union_all, width
 from align.labels import find_references, label_match
+from align.ocr_captions import runs_past_unit, table_caption
 from align.pairing import Match
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
@@ -194,7 +195,9 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
                 break
         elif b.page == m.caption.page:
             first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
-            if _set_apart(b.block, m, body_font) or _cites_neighbour(b.block, m, on_page):
+            if _set_apart(b.block, m, body_font) or _cites_neighbour(b.block, m, on_page) \
+                    or table_caption(b.block) or runs_past_unit(b.block, m.unit.bbox if m.unit.page == m.caption.page else None,
+                                      m.caption.bbox, m.caption.labelled):
                 break  # body prose after a figure that has no description of its own
         out.append(b)
     return out
