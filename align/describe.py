@@ -10,7 +10,7 @@ from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
 from align.geometry import h_overlap, union, union_all, width
 from align.labels import find_references, label_match
-from align.ocr_captions import runs_past_unit, table_caption
+from align.ocr_captions import is_column, runs_past_unit, table_caption, vertical_description
 from align.pairing import Match
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
@@ -133,6 +133,7 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
     owned = {k: _cut_run(v, matches[k], body_font, labels.get(matches[k].caption.page, frozenset()))
              for k, v in owned.items()}
     _carry_over(owned, leading, last_owner, matches)
+    _vertical_descriptions(pages, owned, bodies, matches)
     out = []
     for k, m in enumerate(matches):
         blocks = owned[k]
@@ -151,6 +152,23 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
         bbox = union_all(b.block.bbox_pt for b in blocks if b.page == m.caption.page)
         out.append(Description(join_blocks(texts), bbox, origin, evidence))
     return out
+
+
+def _vertical_descriptions(pages: Sequence[PageExtract], owned: dict[int, list[_Body]],
+                           bodies: Sequence[_Body], matches: Sequence[Match]) -> None:
+    """Give a figure whose caption is a vertical column, and that has no description yet, the
+    block of columns left of it (vertical text reads right to left); in place."""
+    taken = {(x.page, x.pos) for lst in owned.values() for x in lst}
+    for k, m in enumerate(matches):
+        if owned[k] or m.unit.page != m.caption.page or not is_column(m.caption.bbox):
+            continue
+        page = next(p for p in pages if p.page == m.unit.page)
+        free = [(x.pos, x.block) for x in bodies if x.page == page.page and (x.page, x.pos) not in taken]
+        pos = vertical_description(m.unit.bbox, m.caption.bbox, free, [f.bbox_pt for f in page.figures
+                                                                     if f not in m.unit.figures])
+        if pos is not None:
+            owned[k] = [x for x in bodies if x.page == page.page and x.pos == pos]
+            taken.add((page.page, pos))
 
 
 def _line_height(b: TextBlock) -> float:

@@ -76,3 +76,33 @@ def runs_past_unit(b: TextBlock, fig: BBox | None, caption: BBox, labelled: bool
     unit = union(fig, caption) if fig is not None else caption
     slack = max(0.1 * width(unit), 12.0)
     return b.bbox_pt[0] < unit[0] - slack or b.bbox_pt[2] > unit[2] + slack
+
+
+def is_column(box: BBox) -> bool:
+    """Whether a box is set vertically: much taller than wide (a column or a block of columns)."""
+    return box[3] - box[1] >= 2.5 * (box[2] - box[0])
+
+
+def vertical_description(unit: BBox, caption: BBox, candidates: Sequence[tuple[int, TextBlock]],
+                         figures: Sequence[BBox]) -> int | None:
+    """Given a figure unit whose caption is a vertical column, and the free body blocks of its
+    page as (position, block), return the position of its description: vertical text reads
+    right to left, so the block of columns nearest left of the unit, level with it, with no
+    other figure between (None when there is none)."""
+    if not is_column(caption):
+        return None
+    whole = union(unit, caption)
+    best, best_gap = None, None
+    for pos, b in candidates:
+        bb = b.bbox_pt
+        if bb[3] - bb[1] < 1.2 * width(bb) or bb[2] > whole[0] + 2:
+            continue  # not a block of columns, or not left of the plate
+        level = min(bb[3], whole[3]) - max(bb[1], whole[1])
+        gap = whole[0] - bb[2]
+        between = any(f[2] <= whole[0] + 2 and f[0] >= bb[2] - 2 and min(f[3], bb[3]) > max(f[1], bb[1])
+                      for f in figures)
+        if level < 0.5 * (bb[3] - bb[1]) or gap > max(3 * width(caption), 60.0) or between:
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = pos, gap
+    return best
