@@ -26,8 +26,12 @@ def ocr_photo_caption(b: TextBlock, page: PageExtract, blocks: Sequence[TextBloc
     if b.origin != TextOrigin.OCR or not text or len(text) > OCR_CAPTION_CHARS \
             or text.count("\n") > 2 or b.kind == BlockKind.TITLE or _HEADING.match(text):
         return ()
-    if b.font_size and body_font and b.font_size > 1.3 * body_font:
+    sizes = sorted(o.font_size for o in blocks if o.font_size and len(o.text.strip()) >= 15)
+    body = max(body_font or 0.0, sizes[len(sizes) // 2] if sizes else 0.0)  # a book may mix scripts
+    if b.font_size and body and b.font_size > 1.3 * body:
         return ()  # a headline
+    if sum(ch.isalpha() for ch in text) < 4:
+        return ()  # a chart's tick label or year, a page number
     bb = b.bbox_pt
     line = (bb[3] - bb[1]) / (text.count("\n") + 1)
     for f in page.figures:

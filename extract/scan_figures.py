@@ -3,6 +3,8 @@ lines glued under a photo are cut off, sparse charts the layout model boxed are 
 
 from __future__ import annotations
 
+import re
+
 import cv2
 import numpy as np
 
@@ -166,3 +168,35 @@ def cut_leftover(mask: np.ndarray, covered: list[BoxPx], box: BoxPx, line_px: fl
     pieces = xy_cut(work, (0.0, 0.0, float(x1 - x0), float(y1 - y0)), line_px)
     return [(p[0] + x0, p[1] + y0, p[2] + x0, p[3] + y0) for p in pieces
             if p[3] - p[1] >= line_px / 2 and p[2] - p[0] >= line_px / 2]
+
+
+_CHART_LABEL = re.compile(r"^[\s\d,.%+\-−~～年月()（）]+$")
+
+
+def absorb_chart_labels(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                        labels: list[tuple[int, BoxPx, str]]) -> tuple[list[tuple[BoxPx, float]], set[int]]:
+    """Given figure boxes, and OCR blocks as (index, box, text) in the same pixels, return the
+    figures with a sparse one (a chart: under half its box inked) grown over the numbers along
+    its edges (axis ticks, years, values), and the indices of the blocks it took: a chart's
+    numbers are part of the chart, not text of the page."""
+    taken: set[int] = set()
+    out = []
+    for box, conf in figures:
+        if ink_density(mask, box) >= 0.5:
+            out.append((box, conf))
+            continue
+        grown = True
+        while grown:
+            grown = False
+            for i, b, text in labels:
+                if i in taken or not _CHART_LABEL.match(text) or not any(ch.isdigit() for ch in text):
+                    continue
+                h = b[3] - b[1]
+                dx = max(box[0] - b[2], b[0] - box[2], 0.0)
+                dy = max(box[1] - b[3], b[1] - box[3], 0.0)
+                if max(dx, dy) <= 1.5 * h and min(dx, dy) == 0.0:
+                    box = (min(box[0], b[0]), min(box[1], b[1]), max(box[2], b[2]), max(box[3], b[3]))
+                    taken.add(i)
+                    grown = True
+        out.append((box, conf))
+    return out, taken

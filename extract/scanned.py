@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -173,7 +173,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
     from .images import encode_array
     from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
-    from .scan_figures import check_figures, cut_leftover
+    from .scan_figures import absorb_chart_labels, check_figures, cut_leftover
     from .text import is_caption_label
 
     scan = load_scan(page, doc, config)
@@ -205,6 +205,10 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     blocks = ocr_regions(work, regions, fig_only, scan, scale, config, page)
     captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
     figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
+    figures_px, taken = absorb_chart_labels(mask, figures_px, [
+        (i, _pt_to_work(b.bbox_pt, scan, scale), b.text) for i, b in enumerate(blocks)
+        if b.kind == BlockKind.TEXT])
+    blocks = [replace(b, index=n) for n, b in enumerate(b for i, b in enumerate(blocks) if i not in taken)]
     figures = []
     for box, conf in sorted(figures_px, key=lambda f: (round(f[0][1] / 8), f[0][0])):
         x0, y0, x1, y1 = (int(round(v / scale)) for v in box)

@@ -10,7 +10,7 @@ import pytest
 
 from align import AlignConfig, align_book
 from align.clean import t2s
-from culti.records import FigureOrigin, PageKind, RejectReason, TextOrigin
+from culti.records import BlockKind, FigureOrigin, PageKind, RejectReason, TextOrigin
 from culti.sample import ocr_cases
 from extract import ExtractConfig, extract_book, open_book
 from extract.regions import iou as box_iou
@@ -212,3 +212,92 @@ def test_panels_of_one_figure_a_hairline_apart_stay_one_figure():
     layout = [(15.0, 45.0, 385.0, 205.0), (435.0, 45.0, 595.0, 205.0)]
     boxes = sorted(b for b, _ in refine_figures(mask, layout, [], 72.0, 1000.0))
     assert boxes == [(20.0, 50.0, 380.0, 200.0), (440.0, 50.0, 590.0, 200.0)]
+
+
+@pytest.fixture(scope="module")
+def photo_captions(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("photos"), ocr_cases.scan_photo_captions_case())
+
+
+def _pairs_by_truth(pages, truth):
+    pairs = align_book(pages, AlignConfig()).pairs
+    out = []
+    for fig_truth in truth["figures"]:
+        best = max((p for p in pairs if p.figure.page == fig_truth["page"]),
+                   key=lambda p: box_iou(p.figure.bbox_pt, fig_truth["bbox"]), default=None)
+        out.append((fig_truth, best))
+    return pairs, out
+
+
+def test_newspaper_text_columns_are_no_figures(photo_captions):
+    """Regression (scan-en-newspaper-page.pdf): at 120 dpi a dilation joined each column of body
+    text into one blob, and ten text columns and headline boxes became figures."""
+    _, truth, pages = photo_captions
+    news = pages[0]
+    assert len(news.figures) == 2
+    for fig, fig_truth in zip(sorted(news.figures, key=lambda f: f.bbox_pt[0]),
+                              [t for t in truth["figures"] if t["page"] == 1], strict=True):
+        assert box_iou(fig.bbox_pt, fig_truth["bbox"]) >= 0.9, (fig.bbox_pt, fig_truth["bbox"])
+    body = [b for b in news.blocks if len(b.text) > 200]
+    assert len(body) >= 3  # the three columns are read as text, each on its own
+    assert all(b.bbox_pt[2] - b.bbox_pt[0] < 200 for b in body)
+
+
+def test_unlabelled_photo_captions_on_a_scan_pair(photo_captions):
+    """Regression (scan-en-newspaper-page.pdf, docling-scanned-ad.pdf): a two-line caption under
+    a photo, with no label (after a ▲ pointer or without one), was rejected no_caption."""
+    _, truth, pages = photo_captions
+    pairs, matched = _pairs_by_truth(pages, truth)
+    assert len(pairs) == len(truth["figures"]) == 4
+    for fig_truth, pair in matched[:2]:
+        assert pair is not None and box_iou(pair.figure.bbox_pt, fig_truth["bbox"]) >= 0.9
+        assert _norm(pair.caption) == _norm(fig_truth["caption"]), pair.caption
+        assert pair.label == "" and "▲" not in pair.caption
+
+
+def test_sparse_chart_on_a_scan_is_a_figure_with_its_title(photo_captions):
+    """Regression (scan-zh-report-page.pdf): a bar chart (thin bars, axes, numbers: too little
+    ink for a picture blob) was missed; its numbers were page text. Now the chart and its axis
+    numbers are one figure, and its title over it is the caption."""
+    _, truth, pages = photo_captions
+    _, matched = _pairs_by_truth(pages, truth)
+    fig_truth, pair = matched[2]
+    assert box_iou(pair.figure.bbox_pt, fig_truth["bbox"]) >= 0.85, pair.figure.bbox_pt
+    assert _norm(pair.caption) == _norm(ocr_cases.CHART_TITLE)
+    assert not any(b.text.strip() in {"2019", "2024", "40,000"} for b in pages[1].blocks)
+
+
+def test_body_text_under_an_inset_photo_is_no_description(photo_captions):
+    """Regression (ocrmypdf-huckfinn-illustrated-scan.pdf, scan-zh-report-page.pdf): the page's
+    body text running on right under a photo's unlabelled caption, wider than the photo, was
+    taken as the photo's description."""
+    _, truth, pages = photo_captions
+    _, matched = _pairs_by_truth(pages, truth)
+    for fig_truth, pair in matched[2:]:
+        assert _norm(pair.text) == _norm(fig_truth["title"]), pair.text
+        assert pair.text_kind == "caption"
+
+
+def test_table_caption_under_a_figure_caption_is_no_description():
+    """Regression (scan-en-paper-page.pdf): the table caption under a figure's caption on a scan
+    ('Table 3. Deprojected ellipse parameters...') was the figure's description."""
+    from tests.align_fixtures.build import blk, fig, page_of
+
+    page = page_of(1, [fig(1, 0, (307, 64, 553, 306))], [
+        blk(1, "Fig. 3. Marginal probability distribution of the parameters of the best\n"
+               "ellipse fitting ring.", (300, 318, 560, 340), BlockKind.CAPTION, ocr=True),
+        blk(1, "Table 3. Deprojected ellipse parameters. The uncertainty is given at 1σ\n"
+               "and contains only the statistical error.", (301, 348, 560, 370), ocr=True),
+        blk(1, "Parameter IRDIS STIS", (351, 378, 497, 390), ocr=True)], scanned=True)
+    (pair,) = align_book([page], AlignConfig()).pairs
+    assert pair.label == "图3" and "Table" not in pair.text
+
+
+def test_vertical_description_left_of_the_plate_is_attached(tmp_path):
+    """Regression (scan-vertical.pdf, description coverage 0.08): a plate's description set in
+    vertical columns to its left (read right to left after the caption column to its right)
+    was not attached: the row's text was the caption's title."""
+    _, truth, pages = _build(tmp_path, ocr_cases.vertical_case())
+    (pair,) = align_book(pages, AlignConfig()).pairs
+    assert _similar(pair.text, t2s(ocr_cases.VERT_DESC)) > 0.9, pair.text
+    assert pair.text_kind == "description"

@@ -38,6 +38,7 @@ class Words:
     vertical: bool = False
     traditional: bool = False
     align: int = 0
+    latin: bool = False  # set in Times (an English newspaper), not the CJK font
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ class Plate:
     description: Words | None = None
     caption_position: str = "below"
     caption_simplified: str = ""  # for traditional captions: what align should give
+    chart: bool = False  # a bar chart drawn in thin lines (sparse ink), not a photo
+    pointer: bool = False  # a ▲ drawn before the caption, pointing up at the picture
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ def _jpeg(seed: int, w: int, h: int) -> bytes:
 
 
 def _write_words(page: pymupdf.Page, words: Words) -> None:
-    font = "china-t" if words.traditional else "china-s"
+    font = "tiro" if words.latin else "china-t" if words.traditional else "china-s"
     x0, y0, x1, y1 = words.rect
     if not words.vertical:
         rc = page.insert_textbox(pymupdf.Rect(words.rect), words.text, fontname=font,
@@ -97,6 +100,28 @@ def _write_words(page: pymupdf.Page, words: Words) -> None:
                 page.insert_text((x, y0 + i * pitch + words.size), ch, fontname=font,
                                  fontsize=words.size)
             x -= col
+
+
+def _draw_chart(page: pymupdf.Page, rect: BBox, seed: int) -> None:
+    """Draw a bar chart filling `rect`: axes, six thin bars with their values over them, years
+    under them (a report's chart: little ink, numbers that OCR reads as text)."""
+    rng = np.random.default_rng(seed)
+    x0, y0, x1, y1 = rect
+    left, base = x0 + 34, y1 - 16
+    page.draw_line((left, y0), (left, base), width=0.8)
+    page.draw_line((left, base), (x1, base), width=0.8)
+    for i, tick in enumerate(range(0, 50_000, 10_000)):
+        y = base - i * (base - y0 - 14) / 4
+        page.insert_text((x0, y + 3), f"{tick:,}", fontname="helv", fontsize=7)
+    step = (x1 - left) / 6
+    for i in range(6):
+        value = int(rng.integers(2_000, 40_000))
+        top = base - value / 40_000 * (base - y0 - 14)
+        bx = left + i * step + step / 3
+        page.draw_rect(pymupdf.Rect(bx, top, bx + step / 3, base), color=(0.2, 0.4, 0.8),
+                       fill=(0.2, 0.4, 0.8))
+        page.insert_text((bx - 2, top - 3), f"{value:,}", fontname="helv", fontsize=7)
+        page.insert_text((bx - 1, y1 - 4), str(2019 + i), fontname="helv", fontsize=7)
 
 
 def _text_of(spec: PageSpec) -> list[Words]:
@@ -125,6 +150,13 @@ def _digital(case: Case, outline: bool) -> bytes:
                 _write_words(page, words)
         for plate in spec.plates:
             x0, y0, x1, y1 = plate.rect
+            if plate.pointer:
+                cx, cy = plate.caption.rect[0] - 6, plate.caption.rect[1] + 2
+                page.draw_polyline([(cx - 3.5, cy + 7), (cx, cy + 1), (cx + 3.5, cy + 7), (cx - 3.5, cy + 7)],
+                                   color=(0.8, 0, 0), fill=(0.8, 0, 0), closePath=True)
+            if plate.chart:
+                _draw_chart(page, plate.rect, plate.seed)
+                continue
             px = (int((x1 - x0) * 2), int((y1 - y0) * 2))  # 144 dpi pictures
             page.insert_image(pymupdf.Rect(plate.rect), stream=_jpeg(plate.seed, *px))
     doc.set_metadata(FIXED_METADATA)
@@ -255,8 +287,47 @@ def vertical_case(kind: str = "scanned") -> Case:
     return Case(name, kind, (PageSpec((plate,)), columns), dpi=200)
 
 
+NEWS_BODY = ("Conservators in Dunhuang said on Monday that the silk banners found in the cave "
+             "library would return to the museum next spring, after two years of work on the "
+             "fragile threads. The team cleaned each fragment by hand and mounted it on new "
+             "silk dyed to match the ground. ")
+NEWS_CAPTION_1 = "Workers restore a silk banner from the cave library on Monday"
+NEWS_CAPTION_2 = "Conservators at work in the Mogao caves on Tuesday"
+CHART_TITLE = "近年来丝绸文物修复数量（件）"
+PHOTO_CAPTION = "莫高窟第45窟修复现场"
+
+
+def scan_photo_captions_case() -> Case:
+    """A scanned newspaper page (English, three columns of body text, a headline, two photos
+    with captions that carry no label, one after a ▲ pointer) and a scanned report page (a
+    sparse bar chart with its title over it, an inset photo with its caption and the body text
+    running on right under it, wider than the photo)."""
+    cols = [(40.0, 200.0), (215.0, 375.0), (390.0, 555.0)]
+
+    def body(col: int, top: float, bottom: float, repeat: int) -> Words:
+        return Words((cols[col][0], top, cols[col][1], bottom), NEWS_BODY * repeat, 9, latin=True)
+
+    photo_1 = Plate((215, 70, 375, 220), 61, "", NEWS_CAPTION_1,
+                    Words((225, 223, 375, 252), NEWS_CAPTION_1, 9, latin=True), pointer=True)
+    photo_2 = Plate((390, 560, 555, 700), 62, "", NEWS_CAPTION_2,
+                    Words((390, 703, 555, 732), NEWS_CAPTION_2, 9, latin=True))
+    headline = Words((40, 12, 555, 60), "Silk banners return to Dunhuang", 26, latin=True)
+    news = PageSpec((photo_1, photo_2), (headline, body(0, 70, 800, 5), body(1, 272, 800, 4),
+                                         body(2, 70, 540, 3)))
+    chart = Plate((110, 180, 480, 380), 63, "", CHART_TITLE,
+                  Words((200, 158, 400, 176), CHART_TITLE, 10, align=1),
+                  caption_position="above", chart=True)
+    photo = Plate((150, 490, 445, 680), 64, "", PHOTO_CAPTION,
+                  Words((150, 689, 445, 704), PHOTO_CAPTION, 9, align=1))
+    report = PageSpec((chart, photo), (Words((60, 60, 535, 130), BODY * 2),
+                                       Words((60, 400, 535, 470), D1 + D2),
+                                       Words((60, 709, 535, 790), BODY + D3)))
+    return Case("scan-photo-captions", "scanned", (news, report), dpi=150)
+
+
 def all_cases() -> list[Case]:
-    return [outline_case(), scan_columns_case(), scan_close_figures_case(), vertical_case()]
+    return [outline_case(), scan_columns_case(), scan_close_figures_case(), vertical_case(),
+            scan_photo_captions_case()]
 
 
 def generate_ocr_cases(out_dir: Path, seed: int = 0, names: tuple[str, ...] | None = None) -> Path:
