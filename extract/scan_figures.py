@@ -41,7 +41,20 @@ def is_text_texture(mask: np.ndarray, box: BoxPx) -> bool:
     tall = sum(b - a for a, b, _ in runs if b - a > 2.5 * line)
     inked = sum(heights)
     height = box[3] - box[1]
-    return line >= 3 and tall < 0.2 * height and inked <= 0.9 * height
+    if line < 3 or tall >= 0.2 * height or inked > 0.9 * height:
+        return False
+    # each line runs across the column in words (a screenshot's rows of short items do not)
+    spans = sorted(_band_span(mask, box, a, b) for a, b, _ in runs if b - a >= 3)
+    cover, pieces = spans[len(spans) // 2]
+    return cover >= 0.6 and pieces >= 4
+
+
+def _band_span(mask: np.ndarray, box: BoxPx, top: int, bottom: int) -> tuple[float, int]:
+    """Given a box and a band of its rows, return the share of its columns the band inks and
+    how many pieces (words, letters) empty columns cut it into."""
+    cols = mask[int(box[1]) + top:int(box[1]) + bottom, int(box[0]):int(box[2])].any(axis=0)
+    pieces = int(np.count_nonzero(np.diff(np.concatenate([[0], cols.astype(np.int8)])) == 1))
+    return float(cols.mean()), pieces
 
 
 def is_type_line(mask: np.ndarray, box: BoxPx) -> bool:

@@ -314,7 +314,7 @@ def test_default_set_carries_the_real_layout_and_ocr_case_books(tmp_path, monkey
     files = {b["file"]: b for b in truth["books"]}
     assert truth["version"] == 2
     assert {"silk-01-digital.pdf", "real-layouts-digital.pdf", "outline-text.pdf", "scan-columns.pdf",
-            "scan-close-figures.pdf", "scan-vertical.pdf"} == set(files)
+            "scan-close-figures.pdf", "scan-vertical.pdf", "scan-photo-captions.pdf"} == set(files)
     assert {b["kind"] for b in truth["books"]} == {"digital", "scanned", "outline"}
     assert any(f["label"] == "" for f in files["real-layouts-digital.pdf"]["figures"])
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(files)

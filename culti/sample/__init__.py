@@ -24,7 +24,7 @@ FULL_BOOKS = 2  # per domain, in the --full set
 FULL_FIGURES = 160  # per book, in the --full set
 TRUTH_VERSION = 1
 _OUR_FILES = re.compile(r"^((silk|mural)-\d{2}-(digital|scanned)|real-layouts-digital|outline-text|scan-columns"
-                        r"|scan-close-figures|scan-vertical|digital-vertical)\.pdf$")
+                        r"|scan-close-figures|scan-vertical|digital-vertical|scan-photo-captions)\.pdf$")
 
 
 @dataclass(frozen=True, slots=True)
