@@ -161,8 +161,9 @@ def merge_text_regions(regions: list[tuple[str, BoxPx]],
         changed = False
         for i in range(len(items)):
             for j in range(i + 1, len(items)):
-                if _same_region(items[i][1], items[j][1], max_line_px):
-                    la, lb = items[i][0], items[j][0]
+                la, lb = items[i][0], items[j][0]
+                if _same_region(items[i][1], items[j][1], max_line_px) \
+                        and not _caption_apart(items[i], items[j]):
                     label = la if _rank(la) >= _rank(lb) else lb
                     items[i] = (label, union([items[i][1], items[j][1]]))
                     del items[j]
@@ -171,6 +172,20 @@ def merge_text_regions(regions: list[tuple[str, BoxPx]],
             if changed:
                 break
     return sorted(items, key=lambda r: (r[1][1], r[1][0]))
+
+
+def _caption_apart(a: tuple[str, BoxPx], b: tuple[str, BoxPx]) -> bool:
+    """A figure caption the layout model boxed stays apart from a larger body region that only
+    grazes it (a column box running a little into the caption beside it)."""
+    for (la, ba), (lb, bb) in ((a, b), (b, a)):
+        if la == "figure_caption" and lb != "figure_caption" \
+                and _area(bb) > 2 * _area(ba) and overlap_of(ba, bb) < 0.6:
+            return True
+    return False
+
+
+def _area(b: BoxPx) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
 
 
 def _rank(label: str) -> int:
@@ -189,7 +204,8 @@ def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     if col_a or col_b:  # pieces of one vertical column, one above the other
         x_overlap = min(a[2], b[2]) - max(a[0], b[0])
         v_gap = max(b[1] - a[3], a[1] - b[3])
-        if x_overlap > 0.6 * min(wa, wb) and v_gap < 0.5 * max(wa, wb):
+        if x_overlap > 0.6 * min(wa, wb) and v_gap < 0.5 * max(wa, wb) \
+                and max(wa, wb) <= 2 * max_line_px:  # a wide line over a column is no piece of it
             return True
     ha, hb = a[3] - a[1], b[3] - b[1]
     v_overlap = min(a[3], b[3]) - max(a[1], b[1])

@@ -213,3 +213,14 @@ def absorb_chart_labels(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
                     grown = True
         out.append((box, conf))
     return out, taken
+
+
+def drop_duplicate_regions(regions: list[tuple[str, BoxPx]]) -> list[tuple[str, BoxPx]]:
+    """Given the layout model's labelled text regions, return them without a `reference` box
+    that repeats a `text` box (IoU >= 0.7): the model's second guess at one column, often wider,
+    reaching into the caption beside it."""
+    from culti.geometry import iou
+
+    texts = [b for lab, b in regions if lab == "text"]
+    return [(lab, b) for lab, b in regions
+            if not (lab == "reference" and any(iou(b, t) >= 0.7 for t in texts))]

@@ -173,7 +173,12 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
     from .images import encode_array
     from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
-    from .scan_figures import absorb_chart_labels, check_figures, cut_leftover
+    from .scan_figures import (
+        absorb_chart_labels,
+        check_figures,
+        cut_leftover,
+        drop_duplicate_regions,
+    )
     from .text import is_caption_label
 
     scan = load_scan(page, doc, config)
@@ -194,6 +199,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     fig_only = [b for b, _ in figures_px]
     text_regions = [(lab, b) for lab, b in text_regions
                     if not any(overlap_of(b, f) > 0.6 for f in fig_only)]
+    text_regions = drop_duplicate_regions(text_regions)
     covered = fig_only + [b for _, b in text_regions]
     leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
                 for piece in cut_leftover(mask, covered, b, 5 * px_per_pt)]
@@ -239,7 +245,8 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
     h, w = work.shape[:2]
     drafts = []
     read_boxes: list[tuple] = []
-    for label, box in regions:
+    # captions first: a body region that runs into a caption beside it must not read its lines
+    for label, box in sorted(regions, key=lambda r: r[0] != "figure_caption"):
         pad = 6
         x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
         x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
