@@ -17,7 +17,7 @@ from align.labels import (
     parse_caption,
     parse_subcaption,
 )
-from align.ocr_captions import ocr_photo_caption, strip_pointer
+from align.ocr_captions import ocr_photo_caption, runs_on_unboxed, strip_pointer
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 60
@@ -170,8 +170,10 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
             break  # a page that labels its captions labels them all: short lines are labels inside figures
         if i in drop or i in used:
             continue
-        ev = _unlabelled_caption(b, page, body_font, blocks, used | drop) \
-            or ocr_photo_caption(b, page, blocks, body_font)
+        ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)
+        if ev and ev[0] in ("below", "above") and runs_on_unboxed(b, blocks, ev[0] == "below"):
+            ev = ()  # an OCR line that its column's text follows on from: running text
+        ev = ev or ocr_photo_caption(b, page, blocks, body_font)
         if ev:
             used.add(i)
             cap = Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",

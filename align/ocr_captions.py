@@ -46,6 +46,16 @@ def ocr_photo_caption(b: TextBlock, page: PageExtract, blocks: Sequence[TextBloc
     return ()
 
 
+def runs_on_unboxed(b: TextBlock, blocks: Sequence[TextBlock], below: bool) -> bool:
+    """Whether an OCR block the layout model did not box as a caption is followed on (under it
+    for a caption below its picture) within a line by its column's text: a column's first line
+    under a picture, in small type, is no caption."""
+    if b.origin != TextOrigin.OCR or b.kind == BlockKind.CAPTION:
+        return False
+    line = (b.bbox_pt[3] - b.bbox_pt[1]) / (b.text.strip().count("\n") + 1)
+    return _runs_on(b, blocks, below, line)
+
+
 def strip_pointer(text: str) -> str:
     """Given a caption's text, return it without the pointer printed before it (▲ ...)."""
     return text.strip().lstrip(POINTERS).strip()

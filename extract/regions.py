@@ -194,7 +194,9 @@ def _rank(label: str) -> int:
 
 def _same_region(a: BoxPx, b: BoxPx, max_line_px: float) -> bool:
     if iou(a, b) > 0 and (overlap_of(a, b) > 0.3 or overlap_of(b, a) > 0.3):
-        return True
+        inter = overlap_of(a, b) * _area(a)
+        # boxes crossing at a corner would make a union swallowing the page around them
+        return _area(union([a, b])) <= 1.25 * (_area(a) + _area(b) - inter)
     wa, wb = a[2] - a[0], b[2] - b[0]
     col_a, col_b = _column(a, 2 * max_line_px), _column(b, 2 * max_line_px)
     if col_a and col_b:  # neighbouring columns of vertical text: one block
