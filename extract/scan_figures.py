@@ -10,7 +10,7 @@ import numpy as np
 
 from culti.geometry import overlap_of
 
-from .regions import BoxPx, ink_density, tighten
+from .regions import BoxPx, ink_density, tighten, vertical_columns
 
 EMPTY_ROW = 0.03  # a row with less ink than this share of the box's width is a gap between lines
 CHART_MIN_SCORE = 0.8  # a layout figure box this sure is kept however sparse its ink
@@ -121,7 +121,9 @@ def check_figures(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
             continue  # overlaps a picture, or the model's text regions fill it
         tight = tighten(mask, box, pad=4)
         if tight and min(tight[2] - tight[0], tight[3] - tight[1]) >= CHART_MIN_SIDE * min_side_px \
-                and not is_text_texture(mask, tight):
+                and _area(tight) < 0.6 * mask.size and not is_text_texture(mask, tight) \
+                and not vertical_columns(mask[int(tight[1]):int(tight[3]), int(tight[0]):int(tight[2])]):
+            # (a page of vertical text, which the model may box whole, is no chart)
             out.append((tight, 0.6))
     return out
 
@@ -163,8 +165,6 @@ def cut_leftover(mask: np.ndarray, covered: list[BoxPx], box: BoxPx, line_px: fl
     """Given the ink mask, the boxes already handled, a leftover block and the smallest line
     height, return the block cut into columns and paragraphs (xy_cut) with the handled ink
     blanked; a block of vertical text is one piece (its columns are read one by one)."""
-    from .regions import vertical_columns
-
     x0, y0, x1, y1 = (int(v) for v in box)
     work = mask[y0:y1, x0:x1].copy()
     for c in covered:
