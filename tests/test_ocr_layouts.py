@@ -301,3 +301,41 @@ def test_vertical_description_left_of_the_plate_is_attached(tmp_path):
     (pair,) = align_book(pages, AlignConfig()).pairs
     assert _similar(pair.text, t2s(ocr_cases.VERT_DESC)) > 0.9, pair.text
     assert pair.text_kind == "description"
+
+
+def test_layout_caption_stays_apart_from_a_column_box_grazing_it():
+    """Regression (scan-en-poster-ginkgo.pdf): a column's box ran 30 px into the figure caption
+    beside it and the merge took the caption into the column (then the whole page, box by
+    box); the 'reference' box repeating the column made it worse."""
+    from extract.regions import merge_text_regions
+    from extract.scan_figures import drop_duplicate_regions
+
+    column = ("text", (10.0, 80.0, 260.0, 540.0))
+    again = ("reference", (12.0, 80.0, 290.0, 515.0))
+    caption = ("figure_caption", (265.0, 480.0, 365.0, 515.0))
+    corner = ("text", (250.0, 20.0, 700.0, 90.0))  # crosses the column's top corner
+    regions = drop_duplicate_regions([column, again, caption, corner])
+    assert again not in regions
+    merged = merge_text_regions(regions, max_line_px=60.0)
+    assert caption in merged and column in merged and corner in merged
+
+
+def test_page_of_vertical_text_boxed_whole_is_no_chart():
+    """Regression (scan-vertical-trad.pdf p1): the layout model boxed a page of vertical columns
+    as one figure (score 0.93); the sparse-chart rule kept it. Ink in columns is text."""
+    import numpy as np
+
+    from extract.scan_figures import check_figures
+
+    mask = np.zeros((900, 700), np.uint8)
+    for x in range(60, 640, 40):  # columns of 24-px characters, 16 px gutters
+        for y in range(60, 840, 28):
+            mask[y:y + 24, x:x + 24] = 1
+    chart = np.zeros((900, 700), np.uint8)
+    chart[100:600, 100:103] = 1  # axes and thin bars: sparse ink, no text
+    chart[600:603, 100:600] = 1
+    for i, x in enumerate(range(150, 600, 80)):
+        chart[600 - 60 * (i + 1):600, x:x + 12] = 1
+    assert check_figures(mask, [], [((50.0, 50.0, 650.0, 850.0), 0.93)], [], 36.0) == []
+    (kept,) = check_figures(chart, [], [((90.0, 90.0, 610.0, 610.0), 0.93)], [], 36.0)
+    assert kept[0][0] <= 101 and kept[0][2] >= 590
