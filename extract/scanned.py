@@ -175,6 +175,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
     from .scan_figures import (
         absorb_chart_labels,
+        attach_line_ends,
         check_figures,
         cut_leftover,
         drop_duplicate_regions,
@@ -203,6 +204,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     covered = fig_only + [b for _, b in text_regions]
     leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
                 for piece in cut_leftover(mask, covered, b, 5 * px_per_pt)]
+    text_regions, leftover = attach_line_ends(text_regions, leftover)
     regions = merge_text_regions(text_regions + [("text", b) for b in leftover],
                                  max_line_px=config.max_line_pt * px_per_pt)
     if skip_pt:
@@ -243,10 +245,8 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
 
     ocr = get_ocr(config.ocr_engine, config.engine_threads)
     h, w = work.shape[:2]
-    drafts = []
-    read_boxes: list[tuple] = []
-    # captions first: a body region that runs into a caption beside it must not read its lines
-    for label, box in sorted(regions, key=lambda r: r[0] != "figure_caption"):
+    read: list[tuple[int, str, tuple]] = []  # (region, label, line)
+    for ri, (label, box) in enumerate(regions):
         pad = 6
         x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
         x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
@@ -258,13 +258,17 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
             fx1, fy1 = int(f[2]) - x0, int(f[3]) - y0
             if fx1 > 0 and fy1 > 0:
                 crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
-        lines = [(t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)
+        read += [(ri, label, (t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s))
                  for t, b, s in read_crop(ocr, crop) if s >= config.ocr_min_score and t.strip()]
-        # padded crops of neighbouring regions can both hold one line: read it once
-        lines = [ln for ln in lines if not any(overlap_of(ln[1], seen) > 0.5 for seen in read_boxes)]
-        read_boxes.extend(ln[1] for ln in lines)
-        if lines:
-            drafts.append((label, lines))
+    # padded crops of neighbouring regions can both hold one line: keep its widest reading (a
+    # region that grazes a line reads a piece of it)
+    kept: list[tuple[int, str, tuple]] = []
+    for item in sorted(read, key=lambda r: -(r[2][1][2] - r[2][1][0])):
+        if not any(overlap_of(item[2][1], k[2][1]) > 0.5 for k in kept):
+            kept.append(item)
+    drafts = [(label, [ln for r, _, ln in read if r == ri and any(k[2] is ln for k in kept)])
+              for ri, (label, _) in enumerate(regions)]
+    drafts = [(label, lines) for label, lines in drafts if lines]
     blocks: list[TextBlock] = []
     rows_all = []
     for label, region_lines in drafts:
