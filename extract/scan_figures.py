@@ -230,13 +230,14 @@ def attach_line_ends(regions: list[tuple[str, BoxPx]],
                      pieces: list[BoxPx]) -> tuple[list[tuple[str, BoxPx]], list[BoxPx]]:
     """Given the layout model's text regions and leftover ink pieces, return the regions grown
     over the pieces that finish one of their lines (level with the region, within two of the
-    piece's heights of its edge: a caption line the model's box cut short), and the pieces left."""
+    piece's heights of its edge: a caption line the model's box cut short; only regions of a
+    few lines, a column would grow over its neighbour's words), and the pieces left."""
     regions = list(regions)
     left = []
     for p in pieces:
         h = p[3] - p[1]
         for k, (label, r) in enumerate(regions):
-            inside = p[1] >= r[1] - 2 and p[3] <= r[3] + 2 and h <= 0.5 * (r[3] - r[1]) + 2
+            inside = p[1] >= r[1] - 2 and p[3] <= r[3] + 2 and r[3] - r[1] <= 4 * h  # a short region
             gap = max(p[0] - r[2], r[0] - p[2])
             if inside and -2 <= gap <= 2 * h:
                 regions[k] = (label, (min(r[0], p[0]), r[1], max(r[2], p[2]), r[3]))
