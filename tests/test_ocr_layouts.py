@@ -339,3 +339,18 @@ def test_page_of_vertical_text_boxed_whole_is_no_chart():
     assert check_figures(mask, [], [((50.0, 50.0, 650.0, 850.0), 0.93)], [], 36.0) == []
     (kept,) = check_figures(chart, [], [((90.0, 90.0, 610.0, 610.0), 0.93)], [], 36.0)
     assert kept[0][0] <= 101 and kept[0][2] >= 590
+
+
+def test_caption_line_cut_short_by_the_layout_box_is_read_whole():
+    """Regression (scan-p2t-paper-pages.pdf): the layout box of a two-line caption stopped 60 pt
+    before its first line's end ('...the aggregator is inc' / 'luded or not included.'); the
+    leftover piece finishing the line joins the caption's region, never a column's."""
+    from extract.scan_figures import attach_line_ends
+
+    caption = ("text", (16.0, 212.0, 489.0, 234.0))
+    column = ("text", (10.0, 250.0, 260.0, 700.0))
+    line_end = (490.0, 212.0, 584.0, 220.0)
+    word_beside_column = (270.0, 400.0, 300.0, 408.0)
+    regions, left = attach_line_ends([caption, column], [line_end, word_beside_column])
+    assert regions == [("text", (16.0, 212.0, 584.0, 234.0)), column]
+    assert left == [word_beside_column]
