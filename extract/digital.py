@@ -10,6 +10,7 @@ import pymupdf
 from culti.records import BBox, Figure, FigureOrigin, Reject, RejectReason, Stage
 
 from .config import ExtractConfig
+from .drawings import chart_labels, visible_drawings
 from .images import (
     Encoded,
     decode_xref,
@@ -18,7 +19,7 @@ from .images import (
     render_region,
     xref_meta,
 )
-from .text import to_display
+from .text import pymupdf_lines, to_display
 
 VECTOR_DPI = 200
 
@@ -32,7 +33,7 @@ class Candidate:
     digest: str  # content digest (repetition across pages)
     zoom: float  # pixels per point at native resolution
     clipped: bool
-    kind: str  # image | tiles | vector
+    kind: str  # image | tiles | vector | mixed (drawings around images)
 
 
 def image_digest(doc: pymupdf.Document, xref: int) -> str:
@@ -40,18 +41,17 @@ def image_digest(doc: pymupdf.Document, xref: int) -> str:
     return hashlib.sha1(doc.xref_stream_raw(xref) or b"").hexdigest()[:16]
 
 
-def image_candidates(page: pymupdf.Page, doc: pymupdf.Document,
-                     clips: list[pymupdf.Rect]) -> list[Candidate]:
-    """Given a page and its clip rects (displayed), return each image placement as a
-    Candidate showing only its visible part, strips and tiles merged into one."""
+def image_candidates(page: pymupdf.Page, doc: pymupdf.Document) -> list[Candidate]:
+    """Given a page, return each image placement as a Candidate showing only its visible part
+    (cut by the clip paths in force when it was drawn), strips and tiles merged into one."""
     matrix, page_rect = page.rotation_matrix, page.rect
     out: list[Candidate] = []
-    for info in image_placements(page):
+    for info in shown_placements(page, doc):
         xref = info.get("xref", 0)
-        full = pymupdf.Rect(info["bbox"]) * matrix
+        full = pymupdf.Rect(info["full"]) * matrix
         if full.is_empty or xref <= 0:
             continue
-        shown = _shown_area(full, clips) & page_rect
+        shown = (pymupdf.Rect(info["bbox"]) * matrix) & page_rect
         if shown.is_empty:
             continue
         clipped = abs(shown.get_area() - full.get_area()) > 0.02 * full.get_area()
@@ -64,26 +64,33 @@ def image_placements(page: pymupdf.Page) -> list[dict]:
     """Given a page, return get_image_info() entries with their xref: matched by pixel size to
     the page's image list, which avoids hashing every decoded image (xrefs=True does)."""
     infos = page.get_image_info()
+    return _with_xrefs(page, infos, lambda: page.get_image_info(xrefs=True))
+
+
+def shown_placements(page: pymupdf.Page, doc: pymupdf.Document) -> list[dict]:
+    """Given a page, return its image placements as image_placements does, with "bbox" cut to
+    the clip paths in force where each is drawn (MuPDF's TEXT_CLIP) and "full" the uncut one."""
+    textpage = page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_CLIP)
+    infos = [{**i, "full": pymupdf.Rect(0, 0, 1, 1) * pymupdf.Matrix(i["transform"])}
+             for i in textpage.extractIMGINFO()]
+
+    def hashed() -> list[dict]:
+        digests = {pymupdf.Pixmap(doc, x).digest: x for x in {i[0] for i in page.get_images()}}
+        return [{"xref": digests.get(h["digest"], 0)} for h in textpage.extractIMGINFO(hashes=True)]
+
+    return _with_xrefs(page, infos, hashed)
+
+
+def _with_xrefs(page: pymupdf.Page, infos: list[dict], by_digest) -> list[dict]:
+    """Given image infos, return them with the xref matched by pixel size, or from `by_digest()`
+    (entries in the same order) where two images share a size: only digests tell them apart."""
     by_size: dict[tuple[int, int], list[int]] = {}
     for item in page.get_images(full=True):
         by_size.setdefault((item[2], item[3]), []).append(item[0])
     sizes = [(i["width"], i["height"]) for i in infos]
-    if any(len(set(by_size.get(s, []))) != 1 for s in sizes):
-        return page.get_image_info(xrefs=True)  # same-size images: only hashes tell them apart
-    return [{**info, "xref": by_size[s][0]} for info, s in zip(infos, sizes, strict=True)]
-
-
-def _shown_area(full: pymupdf.Rect, clips: list[pymupdf.Rect]) -> pymupdf.Rect:
-    """Given an image's full rect and the page's clip rects, return the part a clip that cuts
-    into the image leaves visible (the image itself carries no record of its clip)."""
-    shown = pymupdf.Rect(full)
-    for clip in clips:
-        inter = clip & full
-        if inter.is_empty or clip.contains(full + (1, 1, -1, -1)):
-            continue
-        if inter.get_area() >= 0.1 * full.get_area():
-            shown &= clip
-    return shown if not shown.is_empty else pymupdf.Rect(full)
+    if all(len(set(by_size.get(s, []))) == 1 for s in sizes):
+        return [{**info, "xref": by_size[s][0]} for info, s in zip(infos, sizes, strict=True)]
+    return [{**info, "xref": h.get("xref", 0)} for info, h in zip(infos, by_digest(), strict=True)]
 
 
 def merge_tiles(cands: list[Candidate], tol: float = 1.5,
@@ -141,6 +148,107 @@ def vector_candidates(page: pymupdf.Page, drawings: list[dict]) -> list[Candidat
     return out
 
 
+def labelled_charts(vectors: list[Candidate], images: list[Candidate],
+                    lines: list[tuple[pymupdf.Rect, str]], min_items: int,
+                    min_side: float) -> list[Candidate]:
+    """Given drawing clusters, the image candidates and the page's text lines, return the
+    clusters of at least `min_items` drawings, `min_side` on their short side (a table's rules
+    are thinner) and no picture in them grown over the labels that
+    touch them (chart_labels), and charts stacked (or set side by side) over the same plot width
+    (height) with only their labels between them joined: panels of one chart."""
+    items: list[tuple[Candidate, pymupdf.Rect]] = []  # (grown candidate, its drawings' rect)
+    taken: set[int] = set()
+    for v in vectors:
+        if v.kind == "vector" and _drawing_count(v) >= min_items \
+                and min(v.rect.width, v.rect.height) >= min_side \
+                and not any(_overlap(v.rect, c.rect) > 0.3 for c in images):
+            grown, used = chart_labels(v.rect, lines)
+            taken.update(used)
+            items.append((Candidate(grown, (), v.digest, v.zoom, False, "chart"), v.rect))
+        else:
+            items.append((v, v.rect))
+    free = [box for i, (box, _) in enumerate(lines) if i not in taken]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(items)):
+            for j in range(i + 1, len(items)):
+                (a, pa), (b, pb) = items[i], items[j]
+                if a.kind == b.kind == "chart" and _panels(a.rect, pa, b.rect, pb, free):
+                    n = _drawing_count(a) + _drawing_count(b)
+                    digest = hashlib.sha1((a.digest + b.digest).encode()).hexdigest()[:12]
+                    items[i] = (Candidate(a.rect | b.rect, (), f"v{n}-{digest}", a.zoom, False,
+                                          "chart"), pa | pb)
+                    del items[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [Candidate(c.rect, c.xrefs, c.digest, c.zoom, c.clipped, "vector") if c.kind == "chart"
+            else c for c, _ in items]
+
+
+def _panels(a: pymupdf.Rect, pa: pymupdf.Rect, b: pymupdf.Rect, pb: pymupdf.Rect,
+            free: list[pymupdf.Rect], max_gap: float = 14.0) -> bool:
+    """Two labelled charts are panels of one figure when their plots share a width (stacked) or
+    a height (side by side), their labelled rects lie within `max_gap` and no other text
+    (a caption, a paragraph) lies between them."""
+    def shared(lo0: float, hi0: float, lo1: float, hi1: float) -> bool:
+        inter = min(hi0, hi1) - max(lo0, lo1)
+        return inter >= 0.8 * min(hi0 - lo0, hi1 - lo1)
+
+    stacked = shared(pa.x0, pa.x1, pb.x0, pb.x1)
+    level = shared(pa.y0, pa.y1, pb.y0, pb.y1)
+    if stacked:
+        top, bottom = (a, b) if a.y0 <= b.y0 else (b, a)
+        between = pymupdf.Rect(max(a.x0, b.x0), top.y1, min(a.x1, b.x1), bottom.y0)
+    elif level:
+        left, right = (a, b) if a.x0 <= b.x0 else (b, a)
+        between = pymupdf.Rect(left.x1, max(a.y0, b.y0), right.x0, min(a.y1, b.y1))
+    else:
+        return False
+    if between.height > max_gap if stacked else between.width > max_gap:
+        return False
+    return not any(box.intersects(between) for box in free)
+
+
+def drawings_over_images(vectors: list[Candidate], images: list[Candidate], min_items: int
+                         ) -> tuple[list[Candidate], list[Candidate]]:
+    """Given drawing clusters and image candidates, return them with each cluster of at least
+    `min_items` drawings that holds images (each mostly inside it) and reaches well past them
+    joined with those images into one `mixed` candidate: a diagram of shapes, arrows and labels
+    drawn around small pictures, or pictures and callouts inside one drawn frame. A cluster that
+    only frames (or marks up) its one image leaves the image alone."""
+    out_v: list[Candidate] = []
+    taken: set[int] = set()
+    for v in vectors:
+        inside = [i for i, c in enumerate(images) if i not in taken
+                  and _inside_frac(c.rect, v.rect) >= 0.5]
+        if not inside or _drawing_count(v) < min_items:
+            out_v.append(v)
+            continue
+        rect = pymupdf.Rect(v.rect)
+        for i in inside:
+            rect |= images[i].rect
+        if len(inside) == 1 and images[inside[0]].rect.get_area() >= 0.9 * rect.get_area():
+            out_v.append(v)  # a frame or an overlay drawn on the picture
+            continue
+        taken.update(inside)
+        parts = [images[i] for i in inside]
+        digest = hashlib.sha1("".join([v.digest] + [c.digest for c in parts]).encode())
+        zoom = min(max([v.zoom] + [c.zoom for c in parts]), 4.0)
+        out_v.append(Candidate(rect, tuple(x for c in parts for x in c.xrefs),
+                               f"{v.digest.split('-')[0]}-{digest.hexdigest()[:12]}", zoom,
+                               False, "mixed"))
+    return out_v, [c for i, c in enumerate(images) if i not in taken]
+
+
+def _inside_frac(a: pymupdf.Rect, b: pymupdf.Rect) -> float:
+    """Return the share of a's area that lies inside b."""
+    inter = a & b
+    return 0.0 if inter.is_empty else inter.get_area() / max(a.get_area(), 1e-6)
+
+
 def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
              repeated: frozenset[str], scan_like: bool = False) -> tuple[RejectReason | None, str]:
     """Given a candidate, return (None, "") for a figure or (reason, detail) for a drop."""
@@ -160,12 +268,13 @@ def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
         return RejectReason.BACKGROUND, f"covers the page behind the text ({size})"
     small = min(w, h) < config.min_figure_side_pt or area_frac < config.min_figure_area_frac
     floor = min(w, h) < config.floor_side_pt or w * h < config.floor_area_pt2
-    if small and not floor and not in_band and cand.kind != "vector":
+    drawn = cand.kind in ("vector", "mixed")
+    if small and not floor and not in_band and not drawn:
         return None, ""  # small but no icon: a figure if align finds its caption, else too_small
     if small:
-        reason = RejectReason.ORNAMENT if in_band or cand.kind == "vector" else RejectReason.TOO_SMALL
+        reason = RejectReason.ORNAMENT if in_band or drawn else RejectReason.TOO_SMALL
         return reason, f"{'in header/footer band, ' if in_band else ''}{size}"
-    if cand.kind == "vector" and area_frac < config.vector_min_area_frac:
+    if drawn and area_frac < config.vector_min_area_frac:
         return RejectReason.ORNAMENT, f"small drawing cluster ({size})"
     if in_band and area_frac < 4 * config.min_figure_area_frac:
         return RejectReason.ORNAMENT, f"in header/footer band ({size})"
@@ -183,7 +292,10 @@ def encode_candidate(page: pymupdf.Page, doc: pymupdf.Document, cand: Candidate,
         if info and image_keeps_bytes(info, xref_meta(doc, xref)):
             return Encoded(info["image"], info["ext"], info["width"], info["height"]), \
                 FigureOrigin.EMBEDDED
-        pix = decode_xref(doc, xref, info.get("smask", 0) if info else 0)
+        try:
+            pix = decode_xref(doc, xref, info.get("smask", 0) if info else 0)
+        except (ValueError, RuntimeError):  # a pixel format PyMuPDF cannot convert: show the page
+            return render_region(page, cand.rect, cand.zoom, False, q), FigureOrigin.RENDERED
         return encode_pixmap(pix, photo=(info or {}).get("ext") in ("jpeg", "jpx"), quality=q), \
             FigureOrigin.RENDERED
     photo = cand.kind != "vector" and _any_photo(doc, cand.xrefs)
@@ -199,17 +311,22 @@ def _any_photo(doc: pymupdf.Document, xrefs: tuple[int, ...]) -> bool:
 
 
 def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
-                    config: ExtractConfig, paths: list[dict] | None = None
-                    ) -> tuple[list[Figure], list[Reject], list[BBox]]:
+                    config: ExtractConfig, paths: list[dict] | None = None,
+                    textdict: dict | None = None) -> tuple[list[Figure], list[Reject], list[BBox]]:
     """Given a born-digital page (and its drawings, when the caller has them with glyph
-    outlines taken out), return its figures, the rejects, and the figure boxes."""
+    outlines taken out; its text, to take in the labels around charts), return its figures,
+    the rejects, and the figure boxes."""
     page_rect = page.rect
     if paths is None:
         paths = page.get_drawings(extended=True)
-    clips = [pymupdf.Rect(p["scissor"]) * page.rotation_matrix for p in paths
-             if p.get("type") == "clip" and p.get("scissor") is not None]
-    images = image_candidates(page, doc, clips)
-    vectors = vector_candidates(page, [p for p in paths if p.get("type") not in ("clip", "group")])
+    images = image_candidates(page, doc)
+    vectors = vector_candidates(page, visible_drawings(paths))
+    if vectors and textdict is not None:
+        matrix = page.rotation_matrix
+        lines = [(pymupdf.Rect(ln["bbox"]) * matrix, ln["text"]) for ln in pymupdf_lines(textdict)]
+        vectors = labelled_charts(vectors, images, lines, config.vector_min_items,
+                                  config.floor_side_pt)
+    vectors, images = drawings_over_images(vectors, images, config.vector_min_items)
     figures_c: list[Candidate] = []
     rejects: list[Reject] = []
     for cand in images:
@@ -219,7 +336,8 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
         else:
             rejects.append(ctx.reject(reason, cand.rect, detail))
     for cand in vectors:
-        if any(_overlap(cand.rect, f.rect) > 0.3 for f in figures_c + images):
+        if cand.kind == "vector" and any(_overlap(cand.rect, f.rect) > 0.3
+                                         for f in figures_c + images):
             continue  # frames and overlays around an image belong to that image
         reason, detail = classify(cand, page_rect, config, ctx.repeated)
         if reason is None and _drawing_count(cand) < config.vector_min_items:
@@ -240,7 +358,7 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
 
 
 def _drawing_count(cand: Candidate) -> int:
-    return int(cand.digest[1:].split("-")[0]) if cand.kind == "vector" else 1
+    return int(cand.digest[1:].split("-")[0]) if cand.kind in ("vector", "mixed", "chart") else 1
 
 
 def _overlap(a: pymupdf.Rect, b: pymupdf.Rect) -> float:
