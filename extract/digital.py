@@ -33,7 +33,7 @@ class Candidate:
     digest: str  # content digest (repetition across pages)
     zoom: float  # pixels per point at native resolution
     clipped: bool
-    kind: str  # image | tiles | vector | mixed (drawings around images)
+    kind: str  # image | tiles | vector | mixed (drawings around images) | hidden (transparent)
 
 
 def image_digest(doc: pymupdf.Document, xref: int) -> str:
@@ -57,7 +57,22 @@ def image_candidates(page: pymupdf.Page, doc: pymupdf.Document) -> list[Candidat
         clipped = abs(shown.get_area() - full.get_area()) > 0.02 * full.get_area()
         zoom = max(info["width"] / max(full.width, 1e-3), info["height"] / max(full.height, 1e-3))
         out.append(Candidate(shown, (xref,), image_digest(doc, xref), zoom, clipped, "image"))
-    return merge_tiles(out, max_overlap_area=0.5 * page_rect.get_area())
+    # an image over (or under) another may be a fully transparent box (a text frame's shadow):
+    # it shows nothing, and merged with the picture it would swallow the caption beside it
+    hidden = [c for c in out if any(o is not c and o.rect.intersects(c.rect) for o in out)
+              and _transparent(doc, c.xrefs[0])]
+    shown_c = [c for c in out if c not in hidden]
+    return merge_tiles(shown_c, max_overlap_area=0.5 * page_rect.get_area()) + [
+        Candidate(c.rect, c.xrefs, c.digest, c.zoom, c.clipped, "hidden") for c in hidden]
+
+
+def _transparent(doc: pymupdf.Document, xref: int) -> bool:
+    """Given an image xref, return True when its soft mask is zero everywhere (invisible)."""
+    kind, value = doc.xref_get_key(xref, "SMask")
+    if kind != "xref":
+        return False
+    mask = pymupdf.Pixmap(doc, int(value.split()[0]))
+    return max(mask.samples) == 0 if mask.samples else False
 
 
 def image_placements(page: pymupdf.Page) -> list[dict]:
@@ -212,26 +227,35 @@ def _panels(a: pymupdf.Rect, pa: pymupdf.Rect, b: pymupdf.Rect, pb: pymupdf.Rect
     return not any(box.intersects(between) for box in free)
 
 
-def drawings_over_images(vectors: list[Candidate], images: list[Candidate], min_items: int
+def drawings_over_images(vectors: list[Candidate], images: list[Candidate],
+                         shapes: list[pymupdf.Rect], min_items: int, max_area: float
                          ) -> tuple[list[Candidate], list[Candidate]]:
-    """Given drawing clusters and image candidates, return them with each cluster of at least
-    `min_items` drawings that holds images (each mostly inside it) and reaches well past them
-    joined with those images into one `mixed` candidate: a diagram of shapes, arrows and labels
-    drawn around small pictures, or pictures and callouts inside one drawn frame. A cluster that
-    only frames (or marks up) its one image leaves the image alone."""
+    """Given drawing clusters, image candidates and the drawings' rects, return them with each
+    cluster (of at least `min_items` drawings, under `max_area`) that holds images and draws
+    over them (a shape, line or arrow meets a picture without merely framing it), or holds only
+    tiny pictures in a drawing of its own, joined with those images into one `mixed` candidate:
+    a diagram of shapes and labels drawn over small pictures, or pictures and callouts inside
+    one drawn frame. A cluster that only frames its one image, or a slide frame around
+    pictures set apart from its drawings, leaves the images alone."""
     out_v: list[Candidate] = []
     taken: set[int] = set()
     for v in vectors:
         inside = [i for i, c in enumerate(images) if i not in taken
                   and _inside_frac(c.rect, v.rect) >= 0.5]
-        if not inside or _drawing_count(v) < min_items:
+        if not inside or _drawing_count(v) < min_items or v.rect.get_area() >= max_area:
             out_v.append(v)
             continue
         rect = pymupdf.Rect(v.rect)
         for i in inside:
             rect |= images[i].rect
-        if len(inside) == 1 and images[inside[0]].rect.get_area() >= 0.9 * rect.get_area():
-            out_v.append(v)  # a frame or an overlay drawn on the picture
+        pics = [images[i].rect for i in inside]
+        drawn = [r for r in shapes if r in v.rect + (-1, -1, 1, 1)]
+        over = sum(1 for r in drawn if any(_meets(r, p) and not r.contains(p + (1, 1, -1, -1))
+                                           for p in pics))
+        tiny = sum(p.get_area() for p in pics) < 0.05 * rect.get_area() and len(drawn) >= 10
+        framed = len(inside) == 1 and pics[0].get_area() >= 0.9 * rect.get_area()
+        if framed or not (over or tiny):
+            out_v.append(v)  # a frame or an overlay on the picture; a slide around pictures
             continue
         taken.update(inside)
         parts = [images[i] for i in inside]
@@ -241,6 +265,11 @@ def drawings_over_images(vectors: list[Candidate], images: list[Candidate], min_
                                f"{v.digest.split('-')[0]}-{digest.hexdigest()[:12]}", zoom,
                                False, "mixed"))
     return out_v, [c for i, c in enumerate(images) if i not in taken]
+
+
+def _meets(a: pymupdf.Rect, b: pymupdf.Rect) -> bool:
+    """Closed rects meet (a zero-width line crossing or touching a picture counts)."""
+    return a.x0 <= b.x1 and b.x0 <= a.x1 and a.y0 <= b.y1 and b.y0 <= a.y1
 
 
 def _inside_frac(a: pymupdf.Rect, b: pymupdf.Rect) -> float:
@@ -320,16 +349,25 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
     if paths is None:
         paths = page.get_drawings(extended=True)
     images = image_candidates(page, doc)
-    vectors = vector_candidates(page, visible_drawings(paths))
+    shown = [c for c in images if c.kind != "hidden"]
+    visible = visible_drawings(paths)
+    vectors = vector_candidates(page, visible)
     if vectors and textdict is not None:
         matrix = page.rotation_matrix
         lines = [(pymupdf.Rect(ln["bbox"]) * matrix, ln["text"]) for ln in pymupdf_lines(textdict)]
-        vectors = labelled_charts(vectors, images, lines, config.vector_min_items,
+        vectors = labelled_charts(vectors, shown, lines, config.vector_min_items,
                                   config.floor_side_pt)
-    vectors, images = drawings_over_images(vectors, images, config.vector_min_items)
+    shapes = [pymupdf.Rect(d["rect"]) * page.rotation_matrix for d in visible]
+    vectors, shown = drawings_over_images(vectors, shown, shapes, config.vector_min_items,
+                                          config.background_area_frac * page_rect.get_area())
+    images = shown + [c for c in images if c.kind == "hidden"]
     figures_c: list[Candidate] = []
     rejects: list[Reject] = []
     for cand in images:
+        if cand.kind == "hidden":
+            rejects.append(ctx.reject(RejectReason.ORNAMENT, cand.rect,
+                                      "fully transparent image (soft mask all zero)"))
+            continue
         reason, detail = classify(cand, page_rect, config, ctx.repeated)
         if reason is None:
             figures_c.append(cand)
@@ -337,7 +375,7 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
             rejects.append(ctx.reject(reason, cand.rect, detail))
     for cand in vectors:
         if cand.kind == "vector" and any(_overlap(cand.rect, f.rect) > 0.3
-                                         for f in figures_c + images):
+                                         for f in figures_c + shown):
             continue  # frames and overlays around an image belong to that image
         reason, detail = classify(cand, page_rect, config, ctx.repeated)
         if reason is None and _drawing_count(cand) < config.vector_min_items:
