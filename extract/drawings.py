@@ -54,28 +54,33 @@ def _paper_fill(p: dict) -> bool:
             and all(c >= WHITE for c in fill) and p.get("fill_opacity", 1.0) > 0)
 
 
+_NUMBER = re.compile(r"^\s*[-+−±]?\d+([.,]\d+)?\s*%?\s*$")
 _TABLE_LABEL = re.compile(r"^\s*(Table|TABLE|Tab\.|表)\s*[\dA-Za-z一二三四五六七八九十]")
 
 
 def chart_labels(rect: pymupdf.Rect, lines: list[tuple[pymupdf.Rect, str]],
-                 max_chars: int = 30) -> tuple[pymupdf.Rect, list[int]]:
+                 max_chars: int = 30, max_line_pt: float = 12.0) -> tuple[pymupdf.Rect, list[int]]:
     """Given a drawing cluster's rect and the page's text lines (rect, text), return the rect
-    grown over the short lines that touch it, one after another (tick labels, axis names, a
-    panel title: a chart's text is set as text, not drawn) and the indices taken. A line that
-    opens a caption ("Figure 3:", "Table 1") or runs longer than `max_chars` is never taken."""
+    grown over the short lines in small type that touch it, one after another (tick labels,
+    axis names, a panel title: a chart's text is set as text, not drawn) and the indices taken;
+    the rect unchanged and [] unless two of them are numbers (tick labels make it a chart: an
+    ornament over a title is none). A line that opens a caption ("Figure 3:", "Table 1") or runs
+    longer than `max_chars` is never taken."""
     grown, taken = pymupdf.Rect(rect), []
     changed = True
     while changed:
         changed = False
         for i, (box, text) in enumerate(lines):
-            if i in taken or len(text) > max_chars or is_caption_label(text) \
-                    or _TABLE_LABEL.match(text):
+            gap = min(box.width, box.height)  # one line height (rotated lines too)
+            if i in taken or len(text) > max_chars or gap > max_line_pt \
+                    or is_caption_label(text) or _TABLE_LABEL.match(text):
                 continue
-            gap = max(2.0, min(box.width, box.height))  # one line height (rotated lines too)
             dx = max(box.x0 - grown.x1, grown.x0 - box.x1, 0.0)
             dy = max(box.y0 - grown.y1, grown.y0 - box.y1, 0.0)
-            if dx <= gap and dy <= gap and (dx == 0.0 or dy == 0.0):
+            if dx <= max(gap, 2.0) and dy <= max(gap, 2.0) and (dx == 0.0 or dy == 0.0):
                 grown |= box
                 taken.append(i)
                 changed = True
+    if sum(1 for i in taken if _NUMBER.match(lines[i][1])) < 2:
+        return pymupdf.Rect(rect), []
     return grown, taken
