@@ -232,7 +232,7 @@ def drawings_over_images(vectors: list[Candidate], images: list[Candidate],
                          ) -> tuple[list[Candidate], list[Candidate]]:
     """Given drawing clusters, image candidates and the drawings' rects, return them with each
     cluster (of at least `min_items` drawings, under `max_area`) that holds images and draws
-    over them (a shape, line or arrow meets a picture without merely framing it), or holds only
+    over them (a shape, line or arrow crosses into a picture without framing it), or holds only
     tiny pictures in a drawing of its own, joined with those images into one `mixed` candidate:
     a diagram of shapes and labels drawn over small pictures, or pictures and callouts inside
     one drawn frame. A cluster that only frames its one image, or a slide frame around
@@ -250,8 +250,8 @@ def drawings_over_images(vectors: list[Candidate], images: list[Candidate],
             rect |= images[i].rect
         pics = [images[i].rect for i in inside]
         drawn = [r for r in shapes if r in v.rect + (-1, -1, 1, 1)]
-        over = sum(1 for r in drawn if any(_meets(r, p) and not r.contains(p + (1, 1, -1, -1))
-                                           for p in pics))
+        inner = [p + (1, 1, -1, -1) for p in pics]  # a table rule ending at a picture's edge
+        over = sum(1 for r in drawn if any(_meets(r, p) and not r.contains(p) for p in inner))
         tiny = sum(p.get_area() for p in pics) < 0.05 * rect.get_area() and len(drawn) >= 10
         framed = len(inside) == 1 and pics[0].get_area() >= 0.9 * rect.get_area()
         if framed or not (over or tiny):

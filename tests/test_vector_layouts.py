@@ -77,5 +77,10 @@ def test_stencil_mask_image_does_not_fail_its_page(book):
     assert pair.figure.image  # decoded, not lost
 
 
+def test_slide_frame_around_a_picture_and_a_table_is_no_figure(book):
+    (t, pair), = _case(book, "slide-frame", min_iou=0.95)
+    assert len(_figures_on(book, t["page"])) == 1  # the picture, not the frame around the slide
+
+
 def test_vector_layouts_are_deterministic():
     assert vector_layouts_pdf(3)[0] == vector_layouts_pdf(3)[0]

@@ -12,6 +12,7 @@ One case per page (issue 11, the extract side), drawn with PyMuPDF:
 | 3 | frame-split | two framed figures side by side, pictures and callouts spilling past their frames (clipped to them) until they touch; a caption under each |
 | 4 | unused-clip | one picture (a table and a chart side by side) under its caption, a clip path set and dropped over its right part before it is drawn |
 | 5 | stencil-mask | a black-and-white chart stored as a 1-bit /ImageMask image (no colour space of its own) |
+| 6 | slide-frame | a slide in its frame: a picture with its caption, a drawn table whose rules end at the picture (the frame is no figure) |
 
 The truth entry follows the real corpus schema (`truth.json` version 2). A chart's box takes in
 its tick labels and axis names; a framed figure's box is its frame. Same seed, byte-identical PDF.
@@ -32,7 +33,8 @@ BBox = tuple[float, float, float, float]
 PAGE = (595.0, 842.0)
 FILE = "vector-layouts-digital.pdf"
 BOOK_ID = "vector-layouts"
-CASES = ("chart-panels", "drawings-over-images", "frame-split", "unused-clip", "stencil-mask")
+CASES = ("chart-panels", "drawings-over-images", "frame-split", "unused-clip", "stencil-mask",
+         "slide-frame")
 INK, BLUE, RED, ORANGE = (0, 0, 0), (0.1, 0.2, 0.9), (0.95, 0.45, 0.45), (1.0, 0.55, 0.1)
 BODY = ("The measurements below were taken on the same set of samples as in the previous section. "
         "Each value is the mean of five runs; the spread between runs stayed under two percent. ")
@@ -160,7 +162,7 @@ def _drawings_over_images(b: _Book) -> None:
     s.draw_circle((350, (y0 + y1) / 2), 80)
     s.finish(fill=RED, color=INK, width=0.5, fill_opacity=0.8)
     s.commit()
-    for pos in ((190, y0 + 30), (330, y0 + 120)):
+    for pos in ((150, y0 + 30), (330, y0 + 150)):  # each across a circle's edge
         rect = pymupdf.Rect(pos[0], pos[1], pos[0] + 80, pos[1] + 40)
         page.insert_image(rect, stream=b.picture(160, 80, table=True), keep_proportion=False)
     s = page.new_shape()
@@ -274,10 +276,35 @@ def _stencil_mask(b: _Book) -> None:
     b.figure(page, "stencil-mask", tuple(rect), "Fig. 5.", title, cap)
 
 
+def _slide_frame(b: _Book) -> None:
+    """A slide printed in its frame: title, a picture with its caption, a drawn table whose rules
+    end at the picture's edge. The frame is no figure; the picture is."""
+    page = b.page()
+    frame = pymupdf.Rect(30, 68, 510, 338)
+    page.draw_rect(frame, color=(0.6, 0.6, 0.6), width=0.8)
+    b.text(page, 45, 92, "Results", 16)
+    rect = pymupdf.Rect(40, 104, 289, 300)
+    page.insert_image(rect, stream=b.picture(500, 400), keep_proportion=False)
+    s = page.new_shape()
+    for k in range(6):  # one path per rule, as office tools write them
+        s.draw_line((289, 120 + 25 * k), (500, 120 + 25 * k))
+        s.finish(color=INK, width=0.6)
+    s.draw_line((380, 120), (380, 245))
+    s.finish(color=INK, width=0.6)
+    s.commit()
+    for k in range(5):
+        b.text(page, 300, 138 + 25 * k, f"Method {k + 1}", 8)
+        b.text(page, 400, 138 + 25 * k, f"{20 + k}.{k}", 8)
+    title = "Restoration results compared"
+    cap = b.text(page, 110, 314, f"Figure 9 {title}", 9)
+    b.figure(page, "slide-frame", tuple(rect), "Figure 9", title, cap)
+
+
 def vector_layouts_pdf(seed: int = 0) -> tuple[bytes, dict]:
     """Given a seed, return the vector-layouts PDF bytes and its truth entry (version 2)."""
     b = _Book(seed)
-    for make in (_chart_panels, _drawings_over_images, _frame_split, _unused_clip, _stencil_mask):
+    for make in (_chart_panels, _drawings_over_images, _frame_split, _unused_clip, _stencil_mask,
+                 _slide_frame):
         make(b)
     b.doc.set_metadata({"creator": "culti sample", "producer": "culti sample"})
     data = b.doc.tobytes(garbage=3, deflate=True, no_new_id=True)
