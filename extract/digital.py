@@ -9,8 +9,9 @@ import pymupdf
 
 from culti.records import BBox, Figure, FigureOrigin, Reject, RejectReason, Stage
 
+from .candidate import Candidate, drawing_count, overlap
 from .config import ExtractConfig
-from .drawings import chart_labels, visible_drawings
+from .drawings import drawings_over_images, labelled_charts, vector_candidates, visible_drawings
 from .images import (
     Encoded,
     decode_xref,
@@ -21,29 +22,18 @@ from .images import (
 )
 from .text import pymupdf_lines, to_display
 
-VECTOR_DPI = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One thing drawn on the page that might be a figure, in displayed coordinates."""
-
-    rect: pymupdf.Rect  # visible area (clipped to page and clip path)
-    xrefs: tuple[int, ...]  # image xrefs; () for vector drawings
-    digest: str  # content digest (repetition across pages)
-    zoom: float  # pixels per point at native resolution
-    clipped: bool
-    kind: str  # image | tiles | vector | mixed (drawings around images) | hidden (transparent)
-
 
 def image_digest(doc: pymupdf.Document, xref: int) -> str:
     """Given an image xref, return a digest of its raw stream (same image = same digest)."""
     return hashlib.sha1(doc.xref_stream_raw(xref) or b"").hexdigest()[:16]
 
 
-def image_candidates(page: pymupdf.Page, doc: pymupdf.Document) -> list[Candidate]:
-    """Given a page, return each image placement as a Candidate showing only its visible part
-    (cut by the clip paths in force when it was drawn), strips and tiles merged into one."""
+def image_candidates(page: pymupdf.Page, doc: pymupdf.Document,
+                     repeated: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Given a page (and the book's repeated image digests), return each image placement as a
+    Candidate showing only its visible part (cut by the clip paths in force when it was drawn),
+    strips and tiles merged into one; a repeated image (a slide's corner ornament) overlapping
+    a picture is never merged into it."""
     matrix, page_rect = page.rotation_matrix, page.rect
     out: list[Candidate] = []
     for info in shown_placements(page, doc):
@@ -61,8 +51,10 @@ def image_candidates(page: pymupdf.Page, doc: pymupdf.Document) -> list[Candidat
     # it shows nothing, and merged with the picture it would swallow the caption beside it
     hidden = [c for c in out if any(o is not c and o.rect.intersects(c.rect) for o in out)
               and _transparent(doc, c.xrefs[0])]
-    shown_c = [c for c in out if c not in hidden]
-    return merge_tiles(shown_c, max_overlap_area=0.5 * page_rect.get_area()) + [
+    alone = [c for c in out if c not in hidden
+             and (c.digest in repeated or f"x{c.xrefs[0]}" in repeated)]
+    rest = [c for c in out if c not in hidden and c not in alone]
+    return merge_tiles(rest, max_overlap_area=0.5 * page_rect.get_area()) + alone + [
         Candidate(c.rect, c.xrefs, c.digest, c.zoom, c.clipped, "hidden") for c in hidden]
 
 
@@ -144,140 +136,6 @@ def _join(a: Candidate, b: Candidate) -> Candidate:
                      a.clipped or b.clipped, "tiles")
 
 
-def vector_candidates(page: pymupdf.Page, drawings: list[dict]) -> list[Candidate]:
-    """Given a page and its drawings, return clusters of them as candidates."""
-    if not drawings:
-        return []
-    matrix = page.rotation_matrix
-    out = []
-    for cluster in page.cluster_drawings(drawings=drawings, final_filter=False):
-        inside = [d for d in drawings if pymupdf.Rect(d["rect"]) in cluster + (-1, -1, 1, 1)]
-        if len(inside) < 1:
-            continue
-        rect = (pymupdf.Rect(cluster) * matrix) & page.rect
-        if rect.is_empty and rect.width + rect.height <= 0:
-            continue
-        digest = hashlib.sha1(repr([(d.get("type"), len(d["items"])) for d in inside]).encode())
-        out.append(Candidate(rect, (), f"v{len(inside)}-{digest.hexdigest()[:12]}",
-                             VECTOR_DPI / 72, False, "vector"))
-    return out
-
-
-def labelled_charts(vectors: list[Candidate], images: list[Candidate],
-                    lines: list[tuple[pymupdf.Rect, str]], min_items: int,
-                    min_side: float) -> list[Candidate]:
-    """Given drawing clusters, the image candidates and the page's text lines, return the
-    clusters of at least `min_items` drawings, `min_side` on their short side (a table's rules
-    are thinner) and no picture in them grown over the labels that
-    touch them (chart_labels), and charts stacked (or set side by side) over the same plot width
-    (height) with only their labels between them joined: panels of one chart."""
-    items: list[tuple[Candidate, pymupdf.Rect]] = []  # (grown candidate, its drawings' rect)
-    taken: set[int] = set()
-    for v in vectors:
-        if v.kind == "vector" and _drawing_count(v) >= min_items \
-                and min(v.rect.width, v.rect.height) >= min_side \
-                and not any(_overlap(v.rect, c.rect) > 0.3 for c in images):
-            grown, used = chart_labels(v.rect, lines)
-            taken.update(used)
-            items.append((Candidate(grown, (), v.digest, v.zoom, False, "chart"), v.rect))
-        else:
-            items.append((v, v.rect))
-    free = [box for i, (box, _) in enumerate(lines) if i not in taken]
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(items)):
-            for j in range(i + 1, len(items)):
-                (a, pa), (b, pb) = items[i], items[j]
-                if a.kind == b.kind == "chart" and _panels(a.rect, pa, b.rect, pb, free):
-                    n = _drawing_count(a) + _drawing_count(b)
-                    digest = hashlib.sha1((a.digest + b.digest).encode()).hexdigest()[:12]
-                    items[i] = (Candidate(a.rect | b.rect, (), f"v{n}-{digest}", a.zoom, False,
-                                          "chart"), pa | pb)
-                    del items[j]
-                    merged = True
-                    break
-            if merged:
-                break
-    return [Candidate(c.rect, c.xrefs, c.digest, c.zoom, c.clipped, "vector") if c.kind == "chart"
-            else c for c, _ in items]
-
-
-def _panels(a: pymupdf.Rect, pa: pymupdf.Rect, b: pymupdf.Rect, pb: pymupdf.Rect,
-            free: list[pymupdf.Rect], max_gap: float = 14.0) -> bool:
-    """Two labelled charts are panels of one figure when their plots share a width (stacked) or
-    a height (side by side), their labelled rects lie within `max_gap` and no other text
-    (a caption, a paragraph) lies between them."""
-    def shared(lo0: float, hi0: float, lo1: float, hi1: float) -> bool:
-        inter = min(hi0, hi1) - max(lo0, lo1)
-        return inter >= 0.8 * min(hi0 - lo0, hi1 - lo1)
-
-    stacked = shared(pa.x0, pa.x1, pb.x0, pb.x1)
-    level = shared(pa.y0, pa.y1, pb.y0, pb.y1)
-    if stacked:
-        top, bottom = (a, b) if a.y0 <= b.y0 else (b, a)
-        between = pymupdf.Rect(max(a.x0, b.x0), top.y1, min(a.x1, b.x1), bottom.y0)
-    elif level:
-        left, right = (a, b) if a.x0 <= b.x0 else (b, a)
-        between = pymupdf.Rect(left.x1, max(a.y0, b.y0), right.x0, min(a.y1, b.y1))
-    else:
-        return False
-    if between.height > max_gap if stacked else between.width > max_gap:
-        return False
-    return not any(box.intersects(between) for box in free)
-
-
-def drawings_over_images(vectors: list[Candidate], images: list[Candidate],
-                         shapes: list[pymupdf.Rect], min_items: int, max_area: float
-                         ) -> tuple[list[Candidate], list[Candidate]]:
-    """Given drawing clusters, image candidates and the drawings' rects, return them with each
-    cluster (of at least `min_items` drawings, under `max_area`) that holds images and draws
-    over them (a shape, line or arrow crosses into a picture without framing it), or holds only
-    tiny pictures in a drawing of its own, joined with those images into one `mixed` candidate:
-    a diagram of shapes and labels drawn over small pictures, or pictures and callouts inside
-    one drawn frame. A cluster that only frames its one image, or a slide frame around
-    pictures set apart from its drawings, leaves the images alone."""
-    out_v: list[Candidate] = []
-    taken: set[int] = set()
-    for v in vectors:
-        inside = [i for i, c in enumerate(images) if i not in taken
-                  and _inside_frac(c.rect, v.rect) >= 0.5]
-        if not inside or _drawing_count(v) < min_items or v.rect.get_area() >= max_area:
-            out_v.append(v)
-            continue
-        rect = pymupdf.Rect(v.rect)
-        for i in inside:
-            rect |= images[i].rect
-        pics = [images[i].rect for i in inside]
-        drawn = [r for r in shapes if r in v.rect + (-1, -1, 1, 1)]
-        inner = [p + (1, 1, -1, -1) for p in pics]  # a table rule ending at a picture's edge
-        over = sum(1 for r in drawn if any(_meets(r, p) and not r.contains(p) for p in inner))
-        tiny = sum(p.get_area() for p in pics) < 0.05 * rect.get_area() and len(drawn) >= 10
-        framed = len(inside) == 1 and pics[0].get_area() >= 0.9 * rect.get_area()
-        if framed or not (over or tiny):
-            out_v.append(v)  # a frame or an overlay on the picture; a slide around pictures
-            continue
-        taken.update(inside)
-        parts = [images[i] for i in inside]
-        digest = hashlib.sha1("".join([v.digest] + [c.digest for c in parts]).encode())
-        zoom = min(max([v.zoom] + [c.zoom for c in parts]), 4.0)
-        out_v.append(Candidate(rect, tuple(x for c in parts for x in c.xrefs),
-                               f"{v.digest.split('-')[0]}-{digest.hexdigest()[:12]}", zoom,
-                               False, "mixed"))
-    return out_v, [c for i, c in enumerate(images) if i not in taken]
-
-
-def _meets(a: pymupdf.Rect, b: pymupdf.Rect) -> bool:
-    """Closed rects meet (a zero-width line crossing or touching a picture counts)."""
-    return a.x0 <= b.x1 and b.x0 <= a.x1 and a.y0 <= b.y1 and b.y0 <= a.y1
-
-
-def _inside_frac(a: pymupdf.Rect, b: pymupdf.Rect) -> float:
-    """Return the share of a's area that lies inside b."""
-    inter = a & b
-    return 0.0 if inter.is_empty else inter.get_area() / max(a.get_area(), 1e-6)
-
-
 def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
              repeated: frozenset[str], scan_like: bool = False) -> tuple[RejectReason | None, str]:
     """Given a candidate, return (None, "") for a figure or (reason, detail) for a drop."""
@@ -348,7 +206,7 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
     page_rect = page.rect
     if paths is None:
         paths = page.get_drawings(extended=True)
-    images = image_candidates(page, doc)
+    images = image_candidates(page, doc, ctx.repeated)
     shown = [c for c in images if c.kind != "hidden"]
     visible = visible_drawings(paths)
     vectors = vector_candidates(page, visible)
@@ -374,11 +232,11 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
         else:
             rejects.append(ctx.reject(reason, cand.rect, detail))
     for cand in vectors:
-        if cand.kind == "vector" and any(_overlap(cand.rect, f.rect) > 0.3
+        if cand.kind == "vector" and any(overlap(cand.rect, f.rect) > 0.3
                                          for f in figures_c + shown):
             continue  # frames and overlays around an image belong to that image
         reason, detail = classify(cand, page_rect, config, ctx.repeated)
-        if reason is None and _drawing_count(cand) < config.vector_min_items:
+        if reason is None and drawing_count(cand) < config.vector_min_items:
             reason, detail = RejectReason.ORNAMENT, "too few drawings for a vector figure"
         if reason is None:
             figures_c.append(cand)
@@ -393,17 +251,6 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
             bbox_pt=to_display(cand.rect, pymupdf.Identity), image=enc.data, image_format=enc.fmt,
             width=enc.width, height=enc.height, origin=origin))
     return figures, rejects, [f.bbox_pt for f in figures]
-
-
-def _drawing_count(cand: Candidate) -> int:
-    return int(cand.digest[1:].split("-")[0]) if cand.kind in ("vector", "mixed", "chart") else 1
-
-
-def _overlap(a: pymupdf.Rect, b: pymupdf.Rect) -> float:
-    inter = a & b
-    if inter.is_empty:
-        return 0.0
-    return inter.get_area() / max(min(a.get_area(), b.get_area()), 1e-6)
 
 
 @dataclass(frozen=True, slots=True)
