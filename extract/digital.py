@@ -64,7 +64,7 @@ def _transparent(doc: pymupdf.Document, xref: int) -> bool:
     if kind != "xref":
         return False
     mask = pymupdf.Pixmap(doc, int(value.split()[0]))
-    return max(mask.samples) == 0 if mask.samples else False
+    return bool(mask.w and mask.h and mask.is_unicolor and mask.pixel(0, 0)[0] == 0)
 
 
 def image_placements(page: pymupdf.Page) -> list[dict]:

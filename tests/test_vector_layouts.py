@@ -82,5 +82,11 @@ def test_slide_frame_around_a_picture_and_a_table_is_no_figure(book):
     assert len(_figures_on(book, t["page"])) == 1  # the picture, not the frame around the slide
 
 
+def test_transparent_image_behind_a_picture_is_no_part_of_it(book):
+    (t, pair), = _case(book, "transparent-box", min_iou=0.95)
+    page = next(p for p in book[1] if p.page == t["page"])
+    assert [r.reason.value for r in page.rejects] == ["ornament"]  # the invisible box
+
+
 def test_vector_layouts_are_deterministic():
     assert vector_layouts_pdf(3)[0] == vector_layouts_pdf(3)[0]

@@ -13,6 +13,7 @@ One case per page (issue 11, the extract side), drawn with PyMuPDF:
 | 4 | unused-clip | one picture (a table and a chart side by side) under its caption, a clip path set and dropped over its right part before it is drawn |
 | 5 | stencil-mask | a black-and-white chart stored as a 1-bit /ImageMask image (no colour space of its own) |
 | 6 | slide-frame | a slide in its frame: a picture with its caption, a drawn table whose rules end at the picture (the frame is no figure) |
+| 7 | transparent-box | a text box exported as a fully transparent image behind a picture and its caption |
 
 The truth entry follows the real corpus schema (`truth.json` version 2). A chart's box takes in
 its tick labels and axis names; a framed figure's box is its frame. Same seed, byte-identical PDF.
@@ -34,7 +35,7 @@ PAGE = (595.0, 842.0)
 FILE = "vector-layouts-digital.pdf"
 BOOK_ID = "vector-layouts"
 CASES = ("chart-panels", "drawings-over-images", "frame-split", "unused-clip", "stencil-mask",
-         "slide-frame")
+         "slide-frame", "transparent-box")
 INK, BLUE, RED, ORANGE = (0, 0, 0), (0.1, 0.2, 0.9), (0.95, 0.45, 0.45), (1.0, 0.55, 0.1)
 BODY = ("The measurements below were taken on the same set of samples as in the previous section. "
         "Each value is the mean of five runs; the spread between runs stayed under two percent. ")
@@ -300,11 +301,28 @@ def _slide_frame(b: _Book) -> None:
     b.figure(page, "slide-frame", tuple(rect), "Figure 9", title, cap)
 
 
+def _transparent_box(b: _Book) -> None:
+    """A text frame exported as a fully transparent image behind a picture and its caption (a
+    word processor's text box): the picture alone is the figure, the caption stays text."""
+    page = b.page()
+    bottom = b.paragraph(page, 60)
+    box = pymupdf.Rect(172, bottom + 20, 424, bottom + 200)
+    buf = io.BytesIO()
+    Image.new("RGBA", (500, 360), (0, 0, 0, 0)).save(buf, "PNG")
+    page.insert_image(box, stream=buf.getvalue(), keep_proportion=False)
+    rect = pymupdf.Rect(202, box.y0 + 3, 413, box.y0 + 153)
+    page.insert_image(rect, stream=b.picture(420, 300), keep_proportion=False)
+    title = "A cow in the field"
+    cap = b.text(page, 240, rect.y1 + 14, f"Figure 1.1 {title}", 9)
+    b.figure(page, "transparent-box", tuple(rect), "Figure 1.1", title, cap)
+    b.paragraph(page, box.y1 + 20)
+
+
 def vector_layouts_pdf(seed: int = 0) -> tuple[bytes, dict]:
     """Given a seed, return the vector-layouts PDF bytes and its truth entry (version 2)."""
     b = _Book(seed)
     for make in (_chart_panels, _drawings_over_images, _frame_split, _unused_clip, _stencil_mask,
-                 _slide_frame):
+                 _slide_frame, _transparent_box):
         make(b)
     b.doc.set_metadata({"creator": "culti sample", "producer": "culti sample"})
     data = b.doc.tobytes(garbage=3, deflate=True, no_new_id=True)
