@@ -82,6 +82,9 @@ def shown_placements(page: pymupdf.Page, doc: pymupdf.Document) -> list[dict]:
              for i in textpage.extractIMGINFO()]
 
     def hashed() -> list[dict]:
+        plain = image_placements(page)  # its digests are cached on the page by get_image_info
+        if len(plain) == len(infos):  # the same placements in the same drawing order
+            return plain
         digests = {pymupdf.Pixmap(doc, x).digest: x for x in {i[0] for i in page.get_images()}}
         return [{"xref": digests.get(h["digest"], 0)} for h in textpage.extractIMGINFO(hashes=True)]
 
@@ -210,7 +213,7 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
     shown = [c for c in images if c.kind != "hidden"]
     visible = visible_drawings(paths)
     vectors = vector_candidates(page, visible)
-    if vectors and textdict is not None:
+    if textdict is not None and any(drawing_count(v) >= config.vector_min_items for v in vectors):
         matrix = page.rotation_matrix
         lines = [(pymupdf.Rect(ln["bbox"]) * matrix, ln["text"]) for ln in pymupdf_lines(textdict)]
         vectors = labelled_charts(vectors, shown, lines, config.vector_min_items,
