@@ -38,7 +38,8 @@ def is_heading(b: TextBlock, body_font: float | None) -> bool:
     if b.kind == BlockKind.TITLE and len(text) <= 40 and text.count("\n") <= 1:
         return True  # the layout model also calls whole paragraphs "title" now and then
     big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font)
-    if big and len(text) <= 30 and not any(ch in text for ch in "，。；,;"):
+    ems = sum(0.5 if ch.isascii() else 1.0 for ch in text)  # a Latin heading runs to more letters
+    if big and ems <= 30 and "\n" not in text and not any(ch in text for ch in "，。；,;"):
         return True
     # "4.3 基础信息处理": a numbered section heading set only a little larger than the body
     larger = bool(b.font_size and body_font and b.font_size > 1.05 * body_font)
