@@ -483,10 +483,10 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
     matches += mt
     mt, lonely = _continued_composites(lonely, matches)
     matches += mt
-    mt, lonely, orphans = _over_page_break(lonely, orphans, by_page)
-    matches += mt
     if config.facing_pages:
         mt, lonely, orphans = _facing_page(lonely, orphans, found)
         matches += mt
+    mt, lonely, orphans = _over_page_break(lonely, orphans, by_page)  # a page with captions of its own
+    matches += mt
     matches.sort(key=lambda m: (m.unit.page, m.unit.figures[0].index))
     return PairingResult(tuple(matches), tuple(lonely), tuple(orphans))
