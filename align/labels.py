@@ -114,6 +114,8 @@ def parse_caption(text: str, max_chars: int = MAX_CAPTION_CHARS) -> CaptionParse
         return None
     # a bare sub-letter glued to Latin text ("图3a" fine, "Fig. 3and") was refused above
     title = _clean_title(first)
+    if title and any(ln.strip() for ln in lines[1:]) and first.rstrip()[-1:] in ",，;；":
+        title += first.rstrip()[-1]  # "… Pine Creek,\nAustralia": the comma stays if the title runs on
     long = max_chars > MAX_CAPTION_CHARS
     if _ems(title) > max_chars or (title.count("。") > 1 and not long):
         return None

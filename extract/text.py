@@ -51,11 +51,12 @@ def pymupdf_lines(textdict: dict, visible_only: bool = True) -> list[dict]:
     lines: list[dict] = []
     for bno, block in enumerate(textdict.get("blocks", [])):
         for line in block.get("lines", []):
-            spans = [s for s in line["spans"] if s["text"].strip()
-                     and (not visible_only or s.get("alpha", 255) > 0)]
+            shown = [s for s in line["spans"] if not visible_only or s.get("alpha", 255) > 0]
+            spans = [s for s in shown if s["text"].strip()]
             if not spans:
                 continue
-            text = "".join(s["text"] for s in spans).strip()
+            # some writers set each word space as a span of its own: keep it between the words
+            text = "".join(s["text"] for s in shown).strip()
             fonts = Counter(s["font"] for s in spans for _ in s["text"])
             lines.append({"block": bno, "bbox": _union([s["bbox"] for s in spans]), "text": text,
                           "size": max(s["size"] for s in spans), "font": fonts.most_common(1)[0][0]})
