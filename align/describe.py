@@ -51,6 +51,14 @@ def is_heading(b: TextBlock, body_font: float | None) -> bool:
 _SECTION_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*(?=[^\d.\s%])|\d+(?:\.\d+)*\s+(?=\D)|"
                              r"[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇])")
 _CLAUSE = re.compile(r"^\s*\d+\.\d+\.\d+\s*(?=[^\d.\s%])")
+# where a first sentence ends: 。！？!? anywhere, "." or ":" before a space or the end, "："
+_SENTENCE_END = re.compile(r"[。！？!?：]|[.:](?=\s|$)")
+
+
+def _lead_in(text: str) -> bool:
+    """A first sentence that ends with a colon introduces a list: "... the following steps:"."""
+    m = _SENTENCE_END.search(text.strip())
+    return bool(m) and m.group() in ":："
 _PUNCT = re.compile(r"[，。；：！？、]|[,.;:!?](?:\s|$)")
 
 
@@ -244,7 +252,7 @@ def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
         return False
     if not _PUNCT.search(text) and max(len(ln) for ln in lines) < 20:
         return True  # table cells or labels under a chart, no prose
-    if lines[0].endswith((":", "：")):
+    if _lead_in(text):
         return True
     if _CLAUSE.match(text):
         return True

@@ -428,8 +428,13 @@ def _lowest(u: Unit, page: PageExtract) -> bool:
     """Nothing but running matter (header, footer, page number) is printed under the unit."""
     body = (BlockKind.TEXT, BlockKind.CAPTION, BlockKind.TITLE)
     below = [b for b in page.blocks if b.kind in body and b.text.strip() and b.bbox_pt[1] >= u.bbox[3] - 2]
-    below += [f.bbox_pt for f in page.figures if f.bbox_pt[1] >= u.bbox[3] - 2]  # type: ignore[misc]
+    below += [f.bbox_pt for f in _pictures(page) if f.bbox_pt[1] >= u.bbox[3] - 2]  # type: ignore[misc]
     return not below
+
+
+def _pictures(page: PageExtract) -> list[Figure]:
+    """The page's figures less ornaments (a logo, a corner mark: under 36 pt on a side)."""
+    return [f for f in page.figures if min(width(f.bbox_pt), height(f.bbox_pt)) >= 36]
 
 
 def _over_page_break(lonely: list[Unit], orphans: list[Caption], pages: dict[int, PageExtract]
@@ -446,7 +451,7 @@ def _over_page_break(lonely: list[Unit], orphans: list[Caption], pages: dict[int
             for c in (c for c in caps if c.page == u.page + 1 and c.labelled):
                 body = (BlockKind.TEXT, BlockKind.CAPTION, BlockKind.TITLE)
                 over = [b for b in nxt.blocks if b.kind in body and b.text.strip() and b.bbox_pt[3] <= c.bbox[1] + 2]
-                over += [f for f in nxt.figures if f.bbox_pt[3] <= c.bbox[1] + 2]  # type: ignore[misc]
+                over += [f for f in _pictures(nxt) if f.bbox_pt[3] <= c.bbox[1] + 2]  # type: ignore[misc]
                 if not over:
                     pick = c
                     break

@@ -139,8 +139,99 @@ def test_real_layouts_book_is_deterministic(tmp_path):
     _, truth = real_layouts_book(seed=3)
     cases = {f["case"] for f in truth["figures"]}
     assert cases == {"unlabelled", "plate-grid", "small-figures", "one-caption", "multi-line",
-                     "positional", "caption-only"}
+                     "positional", "caption-only", "vertical-caption", "caption-then-heading",
+                     "page-break", "running-text"}
     assert all(f["label"] == "" for f in truth["figures"] if f["case"] in ("unlabelled", "plate-grid"))
+
+
+def test_vertical_caption_beside_its_picture_reads_top_to_bottom(book):
+    vertical, far = _case(book, "vertical-caption")
+    for t, pair in (vertical, far):
+        assert pair.label == "" and pair.title == t["title"] and pair.caption == t["caption"]
+        assert pair.text_kind == TextKind.CAPTION  # the table of results under it is no description
+    assert "vertical" in vertical[1].evidence and "right" in vertical[1].evidence
+    assert "beside-alone" in far[1].evidence  # the caption stands alone 26 pt right of its picture
+
+
+def test_vertical_caption_broken_by_a_word_is_joined():
+    """dunhuang p13: "有无微调" / "ControlNet" (turned on its side) / "可视化结果对比" are one caption."""
+    from tests.align_fixtures.build import blk, fig, page_of
+
+    pieces = [("有无微调", (426.4, 137.5, 433.3, 165.3)), ("ControlNet", (426.1, 165.4, 433.8, 196.4)),
+              ("可视化结果对比", (426.4, 196.4, 433.3, 245.4))]
+    p = page_of(1, [fig(1, 0, (109.2, 101.9, 414.8, 282.2))],
+                [blk(1, "核心算法及实验结果", (65, 82, 192, 101), size=14)]
+                + [blk(1, t, box, size=6.96) for t, box in pieces]
+                + [blk(1, "在扩散去噪过程中，本文在每一步引入掩码约束，保证修复范围受控。", (60, 400, 480, 430),
+                       size=8.04)])
+    (pair,) = align_book([p], AlignConfig()).pairs
+    assert pair.title == "有无微调ControlNet可视化结果对比" and pair.label == ""
+    assert pair.caption_bbox_pt == (426.1, 137.5, 433.8, 245.4)
+
+
+def test_caption_followed_by_a_numbered_heading_keeps_its_title(book):
+    pairs = _case(book, "caption-then-heading")
+    for t, pair in pairs:
+        assert pair.caption.replace(" ", "") == t["caption"].replace(" ", ""), pair.caption
+        assert pair.text_kind == TextKind.CAPTION and pair.text == t["title"]  # no list item, no clause
+        assert not any(pair.caption.endswith(c) for c in "：:")
+
+
+def test_composite_over_two_pages_and_caption_over_the_page_break(book):
+    pairs = _case(book, "page-break")
+    composite = [(t, p) for t, p in pairs if t["label"] == "图1"]
+    assert len(composite) == 4 and {p.group_hint for _, p in composite} != {None}
+    assert len({p.group_hint for _, p in composite}) == 1
+    for t, pair in composite:
+        assert pair.caption.replace(" ", "").startswith(t["caption"].replace(" ", ""))
+        assert pair.caption_page == t["caption_page"]
+    assert [("continued" in p.evidence) for t, p in composite] == [True, True, False, False]
+    (t, pushed), = [(t, p) for t, p in pairs if t["label"] == "图2"]
+    assert pushed.label == "图2" and pushed.caption_page == t["caption_page"] == t["page"] + 1
+    assert "next-page" in pushed.evidence
+    (t, after), = [(t, p) for t, p in pairs if t["label"] == "图3"]
+    assert after.label == "图3"  # the caption that opened the page was not taken from its own figure
+
+
+def test_paragraph_after_a_figure_in_running_text_is_no_description(book):
+    pairs = _case(book, "running-text")
+    assert len(pairs) == 3
+    for t, pair in pairs:
+        assert pair.text_kind == TextKind.CAPTION and pair.text == t["title"], (t["key"], pair.text)
+
+
+def test_heading_line_is_cut_off_its_paragraph():
+    """ibm-redp5110 p83: MuPDF gives a bold 12 pt heading and the 10 pt line under it as one block."""
+    from extract.text import split_headings
+
+    lines = [{"block": 3, "bbox": (136.8, 497.0, 382.6, 508.1), "text": "Data access for SECURITY user with RCAC",
+              "size": 12.0, "font": "Helvetica-Bold"},
+             {"block": 3, "bbox": (136.8, 512.1, 382.9, 521.4), "text": "To test a SECURITY user, complete the "
+              "following steps:", "size": 9.96, "font": "Helvetica"},
+             {"block": 4, "bbox": (136.8, 529.1, 531.5, 538.3), "text": "1. Confirm that the user is",
+              "size": 9.96, "font": "Helvetica"}]
+    out = split_headings(lines)
+    assert out[0]["block"] != out[1]["block"] and out[1]["block"] != out[2]["block"]
+    body = [dict(ln, size=9.96) for ln in lines]
+    assert [ln["block"] for ln in split_headings(body)] == [3, 3, 4]  # same type: one paragraph
+
+
+def test_caption_text_keeps_spaces_commas_and_no_replacement_char():
+    """mineru-materials p3 / stereo p4: word spaces set as spans of their own; hydrology p2: the
+    comma before a caption's wrapped line; a glyph with no character (U+FFFD) never in a row."""
+    from align import clean_text, parse_caption
+    from extract.text import pymupdf_lines
+
+    span = {"size": 8.0, "font": "AdvGulliv-R", "bbox": (0, 0, 10, 8)}
+    words = [dict(span, text=t) for t in ("Twist", " ", "channel", " ", "of", " ", "TE", " ", "die")]
+    (line,) = pymupdf_lines({"blocks": [{"lines": [{"spans": words}]}]})
+    assert line["text"] == "Twist channel of TE die"
+    parsed = parse_caption("Fig. 1. Annual flow duration curves of daily flows from Pine Creek,\n"
+                           "Australia, 1989–2000.")
+    from align.captions import _title_tail
+    assert _title_tail(parsed.rest)
+    assert (parsed.title + parsed.rest).replace(" ", "").startswith("Annualflow") and "Creek," in parsed.title
+    assert clean_text("with a = 90\ufffd and b = 60\ufffd.") == "with a = 90 and b = 60."
 
 
 def test_english_reference_wrapped_to_a_line_start_is_no_caption():
