@@ -56,9 +56,11 @@ _SENTENCE_END = re.compile(r"[。！？!?：]|[.:](?=\s|$)")
 
 
 def _lead_in(text: str) -> bool:
-    """A first sentence that ends with a colon introduces a list: "... the following steps:"."""
-    m = _SENTENCE_END.search(text.strip())
-    return bool(m) and m.group() in ":："
+    """A first sentence that ends its line with a colon introduces a list or steps ("... the
+    following steps:", "…如下："); a colon inside a line ("表现良好：随机选取…") does not."""
+    text = text.strip()
+    m = _SENTENCE_END.search(text)
+    return bool(m) and m.group() in ":：" and text[m.end():m.end() + 1] in ("", "\n")
 _PUNCT = re.compile(r"[，。；：！？、]|[,.;:!?](?:\s|$)")
 
 

@@ -162,11 +162,13 @@ def test_vertical_caption_broken_by_a_word_is_joined():
     p = page_of(1, [fig(1, 0, (109.2, 101.9, 414.8, 282.2))],
                 [blk(1, "核心算法及实验结果", (65, 82, 192, 101), size=14)]
                 + [blk(1, t, box, size=6.96) for t, box in pieces]
-                + [blk(1, "在扩散去噪过程中，本文在每一步引入掩码约束，保证修复范围受控。", (60, 400, 480, 430),
-                       size=8.04)])
+                + [blk(1, "在扩散去噪过程中，本文在每一步引入掩码约束：在病害区域进行生成，\n完好区域保持原始加噪结果。",
+                       (112, 290, 412, 310), size=8.04)])
     (pair,) = align_book([p], AlignConfig()).pairs
     assert pair.title == "有无微调ControlNet可视化结果对比" and pair.label == ""
     assert pair.caption_bbox_pt == (426.1, 137.5, 433.8, 245.4)
+    # its description: a colon inside a line is no lead-in to a list
+    assert pair.text_kind == TextKind.DESCRIPTION and pair.text.startswith("在扩散去噪过程中")
 
 
 def test_caption_followed_by_a_numbered_heading_keeps_its_title(book):
