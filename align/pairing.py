@@ -11,7 +11,7 @@ from scipy.optimize import linear_sum_assignment
 from align.captions import Caption, PageCaptions, SubCaptionBlock
 from align.config import AlignConfig
 from align.geometry import box_gap, h_overlap, height, union, union_all, v_overlap, width
-from culti.records import BBox, BlockKind, Figure, PageExtract
+from culti.records import BBox, Figure, PageExtract
 from culti.unionfind import UnionFind
 
 INFEASIBLE = 1e6
@@ -381,88 +381,6 @@ def _far_on_page(lonely: list[Unit], orphans: list[Caption], pages: dict[int, Pa
     return out, still_units, still_caps
 
 
-_CN_SUBS = "甲乙丙丁戊己庚辛"
-
-
-def _sub_rank(sub: str) -> int | None:
-    """Given a sub-label ("1", "b", "乙"), return its place in its sequence, or None."""
-    if sub.isdigit():
-        return int(sub)
-    if len(sub) == 1 and sub.lower() in "abcdefgh":
-        return "abcdefgh".index(sub.lower()) + 1
-    if len(sub) == 1 and sub in _CN_SUBS:
-        return _CN_SUBS.index(sub) + 1
-    return None
-
-
-def _sub_ranks(u: Unit) -> list[int]:
-    return [r for s in u.subcaptions if s is not None and (r := _sub_rank(s.sub_label)) is not None]
-
-
-def _continued_composites(lonely: list[Unit], matches: list[Match]) -> tuple[list[Match], list[Unit]]:
-    """A composite whose sub-figures run over two pages ((1)(2) on one, (3)(4) and the caption
-    on the next): the part with no caption takes its other part's caption, where the sub-labels
-    carry on from one page to the other."""
-    out: list[Match] = []
-    still: list[Unit] = []
-    for u in lonely:
-        mine = _sub_ranks(u)
-        found = None
-        for m in matches if mine else ():
-            theirs = _sub_ranks(m.unit)
-            if not theirs or m.caption.page == u.page:
-                continue
-            if (m.unit.page == u.page + 1 and min(theirs) == max(mine) + 1) or \
-                    (m.unit.page == u.page - 1 and max(theirs) + 1 == min(mine)):
-                found = m
-                break
-        if found is None:
-            still.append(u)
-            continue
-        out.append(Match(u, found.caption, found.cost + 0.1, "continued",
-                         ("continued", f"assignment-cost={found.cost + 0.1:.2f}")))
-    return out, still
-
-
-def _lowest(u: Unit, page: PageExtract) -> bool:
-    """Nothing but running matter (header, footer, page number) is printed under the unit."""
-    body = (BlockKind.TEXT, BlockKind.CAPTION, BlockKind.TITLE)
-    below = [b for b in page.blocks if b.kind in body and b.text.strip() and b.bbox_pt[1] >= u.bbox[3] - 2]
-    below += [f.bbox_pt for f in _pictures(page) if f.bbox_pt[1] >= u.bbox[3] - 2]  # type: ignore[misc]
-    return not below
-
-
-def _pictures(page: PageExtract) -> list[Figure]:
-    """The page's figures less ornaments (a logo, a corner mark: under 36 pt on a side)."""
-    return [f for f in page.figures if min(width(f.bbox_pt), height(f.bbox_pt)) >= 36]
-
-
-def _over_page_break(lonely: list[Unit], orphans: list[Caption], pages: dict[int, PageExtract]
-                     ) -> tuple[list[Match], list[Unit], list[Caption]]:
-    """A figure that ends its page and a labelled caption that opens the next: the caption was
-    pushed over the page break (the figure filled the page)."""
-    out: list[Match] = []
-    still: list[Unit] = []
-    caps = list(orphans)
-    for u in lonely:
-        nxt = pages.get(u.page + 1)
-        pick = None
-        if nxt is not None and u.page in pages and _lowest(u, pages[u.page]):
-            for c in (c for c in caps if c.page == u.page + 1 and c.labelled):
-                body = (BlockKind.TEXT, BlockKind.CAPTION, BlockKind.TITLE)
-                over = [b for b in nxt.blocks if b.kind in body and b.text.strip() and b.bbox_pt[3] <= c.bbox[1] + 2]
-                over += [f for f in _pictures(nxt) if f.bbox_pt[3] <= c.bbox[1] + 2]  # type: ignore[misc]
-                if not over:
-                    pick = c
-                    break
-        if pick is None:
-            still.append(u)
-            continue
-        caps.remove(pick)
-        out.append(Match(u, pick, 0.3, "next-page", ("next-page", "assignment-cost=0.30")))
-    return out, still, caps
-
-
 def _rank(item: Unit | Caption, items: Sequence[Unit | Caption]) -> int:
     same = [x for x in items if x.page == item.page]
     return same.index(item)
@@ -486,12 +404,14 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
     matches, lonely = _join_neighbours(matches, lonely, config)
     mt, lonely, orphans = _far_on_page(lonely, orphans, by_page, config)
     matches += mt
-    mt, lonely = _continued_composites(lonely, matches)
+    from align.overpage import continued_composites, over_page_break  # uses this module's records
+
+    mt, lonely = continued_composites(lonely, matches)
     matches += mt
     if config.facing_pages:
         mt, lonely, orphans = _facing_page(lonely, orphans, found)
         matches += mt
-    mt, lonely, orphans = _over_page_break(lonely, orphans, by_page)  # a page with captions of its own
+    mt, lonely, orphans = over_page_break(lonely, orphans, by_page)  # a page with captions of its own
     matches += mt
     matches.sort(key=lambda m: (m.unit.page, m.unit.figures[0].index))
     return PairingResult(tuple(matches), tuple(lonely), tuple(orphans))
