@@ -344,6 +344,8 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
         return ()  # a description or body sentence
     if b.kind == BlockKind.TITLE or _HEADING.match(text):
         return ()  # a section heading over a picture is no caption
+    if _TABLE_LABEL.match(text):
+        return ()  # "表5.4.7 …" names the table under it, not a picture
     # a line a little larger than the body is still a caption when it hugs its picture, centred
     big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font)
     if big and (b.font_size > 1.3 * body_font or b.origin != TextOrigin.PDF):
@@ -386,6 +388,7 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
     return ()
 
 
+_TABLE_LABEL = re.compile(r"^\s*(?:表格?|Table|TABLE|Tab\.)\s*[\d一二三四五六七八九十]")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇]|"
                       r"\d+(?:\.\d+)*[.、．]?\s|[(（][一二三四五六七八九十\d]+[)）])")
 
