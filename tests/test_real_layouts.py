@@ -202,6 +202,20 @@ def test_paragraph_after_a_figure_in_running_text_is_no_description(book):
         assert pair.text_kind == TextKind.CAPTION and pair.text == t["title"], (t["key"], pair.text)
 
 
+def test_table_caption_over_a_drawn_table_is_no_figure_caption():
+    """beijing p17: "表5.4.7 …" centred over a table drawn in vectors names the table."""
+    from tests.align_fixtures.build import blk, fig, page_of
+
+    p = page_of(1, [fig(1, 0, (58.2, 208.3, 537.2, 727.3))], [
+        blk(1, "历史建筑数字化测绘图成果应符合表5.4.7的规定。", (105.8, 167.5, 350.8, 181.2), size=10.45),
+        blk(1, "表5.4.7 测绘图纸绘制内容和标注要求", (218.8, 187.9, 392.1, 201.6), size=10.45)])
+    al = align_book([p], AlignConfig())
+    assert not al.pairs and [r.reason for r in al.rejects] == [RejectReason.NO_CAPTION]
+    p = page_of(1, [fig(1, 0, (58.2, 208.3, 537.2, 727.3))], [
+        blk(1, "敦煌莫高窟第220窟北壁", (218.8, 187.9, 392.1, 201.6), size=8.0)])
+    assert align_book([p], AlignConfig()).pairs  # the same place, a caption without a label: paired
+
+
 def test_heading_line_is_cut_off_its_paragraph():
     """ibm-redp5110 p83: MuPDF gives a bold 12 pt heading and the 10 pt line under it as one block."""
     from extract.text import split_headings
