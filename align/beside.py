@@ -27,6 +27,8 @@ def beside_alone(b: TextBlock, page: PageExtract, blocks: Sequence[TextBlock], l
     next to the picture): wholly level with the picture, nothing between them on its line, and no
     text right over or under it (a heading or a paragraph's line has text under it)."""
     bb = b.bbox_pt
+    if b.origin != TextOrigin.PDF:
+        return ()  # OCR boxes of a lone line next to a photo are as often a label printed in it
     for f in page.figures:
         fb = f.bbox_pt
         if v_overlap(fb, bb) < 0.95 * (bb[3] - bb[1]):

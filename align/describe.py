@@ -89,8 +89,8 @@ def _owner(b: TextBlock, matches: Sequence[tuple[int, Match]], page: PageExtract
             if bb[1] < a[3] - max(TOL_PT, 0.5 * _line_height(b)) or (bb[1] + bb[3]) / 2 <= a[3]:
                 continue
             cap = m.caption.bbox
-            if m.caption.page == page.page and v_overlap(cap, bb) > 0.5 * min(height(cap), _line_height(b)) \
-                    and h_overlap(cap, bb) <= 0:
+            if m.caption.page == page.page and b.origin == TextOrigin.PDF and h_overlap(cap, bb) <= 0 \
+                    and v_overlap(cap, bb) > 0.5 * min(height(cap), _line_height(b)):
                 continue  # it starts level with the caption, beside it: another column's text
             ov = h_overlap(a, bb)
             strong = ov >= 0.3 * min(width(a), width(bb))
@@ -250,15 +250,15 @@ def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
     set into (same type and column as the text above the figure)."""
     text = b.text.strip()
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    if not lines:
-        return False
+    if not lines or b.origin != TextOrigin.PDF:
+        return False  # OCR lines lose punctuation and spacing: these cues are the text layer's
     if not _PUNCT.search(text) and max(len(ln) for ln in lines) < 20:
         return True  # table cells or labels under a chart, no prose
     if _lead_in(text):
         return True
     if _CLAUSE.match(text):
         return True
-    if above is None or b.origin != TextOrigin.PDF or above.origin != TextOrigin.PDF:
+    if above is None or above.origin != TextOrigin.PDF:
         return False
     same_type = bool(b.font_size and above.font_size and abs(b.font_size - above.font_size) <= 0.3
                      and b.font_name == above.font_name)

@@ -202,6 +202,34 @@ def test_paragraph_after_a_figure_in_running_text_is_no_description(book):
         assert pair.text_kind == TextKind.CAPTION and pair.text == t["title"], (t["key"], pair.text)
 
 
+def test_centred_caption_a_little_larger_than_the_body_pairs():
+    """dunhuang p17: "模型导入模块" (9.96 pt, body 8.04) centred right under a screenshot; a heading
+    in 12 pt under a picture, not centred on it, is none."""
+    from tests.align_fixtures.build import blk, fig, page_of
+
+    body = "敦煌壁画修复与视觉重建系统主要使用Pyside6实现，包括模型导入模块、壁画病害区域检测模块。"
+    p = page_of(1, [fig(1, 0, (50.4, 487.1, 270.0, 636.5)), fig(1, 1, (118.7, 112.2, 243.0, 236.4))], [
+        blk(1, "壁画图像超分辨率设计", (59.7, 264.3, 179.7, 280.0), size=12.0),
+        blk(1, body, (59.7, 281.9, 477.2, 316.4), size=8.04),
+        blk(1, body, (59.7, 330.0, 477.2, 364.4), size=8.04),
+        blk(1, "模型导入模块", (123.0, 638.8, 182.8, 648.7), size=9.96)])
+    al = align_book([p], AlignConfig())
+    assert [(x.figure.index, x.title) for x in al.pairs] == [(0, "模型导入模块")]
+    assert "centred" in al.pairs[0].evidence
+
+
+def test_list_level_with_the_caption_is_another_column():
+    """dunhuang p9: a bulleted list beside the caption under a picture is no description."""
+    from tests.align_fixtures.build import blk, fig, page_of
+
+    p = page_of(1, [fig(1, 0, (61.8, 102.6, 375.6, 211.0))], [
+        blk(1, "整合数据集示例", (193.1, 212.1, 241.8, 221.2), size=6.96),
+        blk(1, "数据增强：\n•\n几何增强：翻转、旋转，提高方向鲁棒性\n•\n质量扰动：高斯模糊，增强抗退化能力",
+            (331.2, 219.3, 506.3, 277.9), size=8.04)])
+    (pair,) = align_book([p], AlignConfig()).pairs
+    assert pair.text_kind == TextKind.CAPTION and pair.text == "整合数据集示例"
+
+
 def test_table_caption_over_a_drawn_table_is_no_figure_caption():
     """beijing p17: "表5.4.7 …" centred over a table drawn in vectors names the table."""
     from tests.align_fixtures.build import blk, fig, page_of
