@@ -51,6 +51,7 @@ def is_heading(b: TextBlock, body_font: float | None) -> bool:
 _SECTION_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*(?=[^\d.\s%])|\d+(?:\.\d+)*\s+(?=\D)|"
                              r"[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇])")
 _CLAUSE = re.compile(r"^\s*\d+\.\d+\.\d+\s*(?=[^\d.\s%])")
+_PUNCT = re.compile(r"[，。；：！？、]|[,.;:!?](?:\s|$)")  # any sentence punctuation: prose, not cells
 # where a first sentence ends: 。！？!? anywhere, "." or ":" before a space or the end, "："
 _SENTENCE_END = re.compile(r"[。！？!?：]|[.:](?=\s|$)")
 
@@ -61,7 +62,6 @@ def _lead_in(text: str) -> bool:
     text = text.strip()
     m = _SENTENCE_END.search(text)
     return bool(m) and m.group() in ":：" and text[m.end():m.end() + 1] in ("", "\n")
-_PUNCT = re.compile(r"[，。；：！？、]|[,.;:!?](?:\s|$)")
 
 
 def _anchors(m: Match, page: int) -> list[BBox]:
@@ -262,7 +262,8 @@ def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
         return False
     same_type = bool(b.font_size and above.font_size and abs(b.font_size - above.font_size) <= 0.3
                      and b.font_name == above.font_name)
-    same_column = abs(b.bbox_pt[0] - above.bbox_pt[0]) <= 3 and abs(b.bbox_pt[2] - above.bbox_pt[2]) <= 0.1 * width(b.bbox_pt)
+    same_column = abs(b.bbox_pt[0] - above.bbox_pt[0]) <= 3 and \
+        abs(b.bbox_pt[2] - above.bbox_pt[2]) <= 0.1 * width(b.bbox_pt)
     return same_type and same_column and len(lines) >= 2
 
 
