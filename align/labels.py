@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from align.clean import has_cjk, strip_edge_noise, t2s
 
-_PREFIX = r"(?P<prefix>[图圖]\s?版|插\s?[图圖]|彩\s?[图圖]|[图圖]|Figure|FIGURE|Fig\.?|FIG\.?|Plate|PLATE)"
+_PREFIX = r"(?P<prefix>[图圖]\s?版|[图圖]\s?表|插\s?[图圖]|彩\s?[图圖]|[图圖]|Figure|FIGURE|Fig\.?|FIG\.?|Plate|PLATE)"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
 # arabic numbers tolerate OCR spaces inside ("3 - 1 4") and every dash and dot we have met
 _SEP = r"[-‐‑‒–—―－﹣.．·・_]"
