@@ -27,8 +27,9 @@ class BuildConfig:
     minhash_perm: int = 128
     shingle: int = 3
     # near-alike pictures of one book whose unlabelled captions are less alike than this are
-    # different figures (kept, grouped into one split), not copies
-    distinct_caption_ratio: float = 0.8
+    # different figures (kept, grouped into one split), not copies; 0.9 parts 超分辨率前 / 超分辨率后
+    # (0.8) and keeps a long caption read with one OCR slip (>= 0.95) a copy
+    distinct_caption_ratio: float = 0.9
     text_drop_similarity: float = 0.90  # thumbnail cosine above which a text twin is dropped, not grouped
     # (a text twin with the same caption is dropped whatever its picture: the scanned twin's figure)
     # crop-of: a figure that is an (enlarged) part of another figure of the same book

@@ -86,9 +86,9 @@ def test_alike_pictures_of_one_book_with_other_captions_are_kept_and_grouped(tmp
     assert [(r.item_id, r.duplicate_of) for r in out.rejects] == [(again.id, before.id)]
     assert (0, 1) in out.group_edges or (1, 0) in out.group_edges
     unlabelled = [replace(make_pair(31, encode(base, quality=92), page=4, index=0),
-                          caption="修复前", label="", title="修复前"),
+                          caption="超分辨率前", label="", title="超分辨率前"),
                   replace(make_pair(31, encode(rescan(base, 1), quality=80), page=4, index=1),
-                          caption="修复后", label="", title="修复后")]
+                          caption="超分辨率后", label="", title="超分辨率后")]
     (tmp_path / "unlabelled").mkdir()
     _, out, _ = _run(unlabelled, tmp_path / "unlabelled")
     assert out.rejects == () and out.group_edges == ((0, 1),)
