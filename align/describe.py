@@ -246,7 +246,7 @@ def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
     """Given the first block under a figure unit and the free prose right above the unit (or
     None), return whether the block is running text rather than the figure's description: table
     cells (no sentence, short lines), a lead-in to a list ("… the following steps:", "如下："),
-    a new numbered clause ("5.4.6 …"), or the paragraph that carries on the prose the figure was
+    a Latin sentence carried on from before the figure (starts in lower case), a new numbered clause ("5.4.6 …"), or the paragraph that carries on the prose the figure was
     set into (same type and column as the text above the figure)."""
     text = b.text.strip()
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
@@ -256,6 +256,8 @@ def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
         return True  # table cells or labels under a chart, no prose
     if _lead_in(text):
         return True
+    if text[0].isascii() and text[0].islower():
+        return True  # a sentence the figure interrupted carries on: running text, not a description
     if _CLAUSE.match(text):
         return True
     if above is None or above.origin != TextOrigin.PDF:

@@ -124,6 +124,7 @@ def redp5695(book):
 FIX = {
     "mineru-demo2-stereo.pdf": {"edit": demo2},
     "mineru-pharma-article.pdf": {"edit": pharma},
+    "pek-mobyv2al-paper.pdf": {"edit": lambda b: unhyphenate(b, ("classi-ﬁcation",))},
     "rapiddoc-thesis-template-zh.pdf": {"edit": thesis},
     "ibm-redp5695-z16.pdf": {"edit": redp5695},
     "luatex-cn-shiji-vertical.pdf": {
