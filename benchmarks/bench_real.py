@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/bench_real.py [--pdfs DIR] [--truth FILE] [--workers N]
         [--books a.pdf,b.pdf] [--max-pages N] [--json FILE]
 
+Books marked "rendered" in truth.json (born-digital pages rendered and degraded here, not real
+scans) are scored under their own page kind, `rendered-scan`, beside `scanned`.
 Without --pdfs the corpus is restored first (benchmarks/real_corpus/restore.py into
 benchmarks/real_corpus/pdfs; files it cannot fetch are skipped and named). Books with a `pages`
 list in truth.json (or cut by --max-pages) are run on a copy holding only those pages, truth
@@ -39,6 +41,7 @@ from culti.scoring import FoundRow, score_books, truth_books  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "real_corpus"
 SYSTEMS = ("culti", "pymupdf4llm")
+RENDERED_KIND = "rendered-scan"  # the page kind rendered-scan books (truth "rendered": true) are scored as
 
 
 def restore(dest: Path) -> None:
@@ -98,6 +101,8 @@ def prepare(truth: dict, pdfs: Path, work: Path, only: set[str], max_pages: int)
         if not src.exists():
             print(f"skipped {book['file']}: not restored (not in {pdfs})", flush=True)
             continue
+        if book.get("rendered"):  # renders of born-digital pages, not scans: scored in their own column
+            book = {**book, "kind": RENDERED_KIND}
         pages = page_subset(book, max_pages)
         if pages:
             book = cut_book(book, pages, src, work / book["file"])
