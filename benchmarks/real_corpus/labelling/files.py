@@ -335,3 +335,36 @@ SPEC = [
         ],
     ),
 ]
+
+# Rendered scans: NOT real scans. Pages of the two heritage files above rendered grey at 150 dpi,
+# blurred slightly (Gaussian, radius 0.7 px) and JPEG-compressed (quality 60), wrapped as image-only
+# PDFs with the source pages' sizes; build_truth.py carries the source's labels over (pages
+# renumbered 1..n), restore.py renders them from the restored source file.
+SPEC += [
+    dict(
+        name="scan-rendered-dunhuang-mural-slides-zh.pdf",
+        rendered_from="dunhuang-mural-restoration-slides-zh.pdf",
+        pages=list(range(9, 19)),
+        dpi=150,
+        blur=0.7,
+        jpeg_quality=60,
+        covers=[
+            "NOT a real scan: pages 9-18 of the Dunhuang handout rendered grey at 150 dpi, slight blur, JPEG quality 60",
+            "the handout's labels carried over: mural photo grids, captions without a label, vertical captions right of the figure, descriptions",
+            "no text layer: captions must be read by OCR",
+        ],
+    ),
+    dict(
+        name="scan-rendered-beijing-historic-building-zh.pdf",
+        rendered_from="beijing-historic-building-spec-zh.pdf",
+        pages=list(range(42, 51)),
+        dpi=150,
+        blur=0.7,
+        jpeg_quality=60,
+        covers=[
+            "NOT a real scan: pages 42-50 of the Beijing historic-building standard rendered grey at 150 dpi, slight blur, JPEG quality 60",
+            "the standard's labels carried over: 图N captions below photos and measured drawings; a composite over two pages; a caption on the page after its figure",
+            "no text layer: captions must be read by OCR",
+        ],
+    ),
+]
