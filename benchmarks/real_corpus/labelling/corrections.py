@@ -771,3 +771,55 @@ FIX["mineru-magazine-layout.pdf"] = {
         ),
     ],
 }
+
+
+# ---- Added: real page images wrapped as scans (boxes measured on the pixels: the tight box of
+# non-background pixels inside a rectangle read off a gridded render; captions read on the page,
+# checked against RapidOCR's reading of the same lines).
+
+# 中国教育报 front page (2033 x 2920 px at 250 dpi: 0.288 pt a pixel). Two photos: the big one's
+# lower right corner lies under the small one. One caption line each; the ▲ / ▶ pointers are left
+# out; the credit 新华社发 is its own line under both (left out). The feature's paragraph beside the
+# photos says what both show: the description of each.
+_EDU_DESC = (
+    "2025年9月13日是第26个“世界急救日”，今年的主题为“急救与气候变化”。各地开展应急救护培训"
+    "活动，传播救护知识与理念，提升群众自救互救能力。"
+)
+_EDU_DESC_BOX = [294.0, 514.6, 378.8, 548.1]
+_EDU_1 = "9月12日，在江苏省扬州市江都区第二中学，医护人员为学生讲解急救知识（无人机照片）。"
+_EDU_2 = "9月12日，山东省青岛市李沧区红十字会讲师在青岛弘德小学通过互动方式为学生传授急救知识。"
+FIX["scan-zh-newspaper-education.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [10.1, 434.9, 284.3, 610.6],
+            "",
+            _EDU_1,
+            _EDU_1,
+            [25.6, 616.3, 232.9, 623.1],
+            "below",
+            description=_EDU_DESC,
+            description_bbox=_EDU_DESC_BOX,
+        ),
+        fig(
+            "p001-f2",
+            1,
+            [265.8, 563.0, 377.3, 636.8],
+            "",
+            _EDU_2,
+            _EDU_2,
+            [25.6, 623.1, 245.3, 629.9],
+            "below",
+            description=_EDU_DESC,
+            description_bbox=_EDU_DESC_BOX,
+        ),
+    ],
+    "add_not": [
+        {"page": 1, "bbox": [182.3, 10.9, 413.0, 92.7], "what": "logo"},
+        {"page": 1, "bbox": [16.1, 54.1, 73.4, 79.5], "what": "logo"},
+        {"page": 1, "bbox": [501.7, 62.5, 531.1, 91.9], "what": "icon"},
+        {"page": 1, "bbox": [537.4, 62.5, 567.9, 92.2], "what": "icon"},
+        {"page": 1, "bbox": [411.8, 647.7, 476.9, 665.3], "what": "icon"},
+    ],
+}

@@ -368,3 +368,21 @@ SPEC += [
         ],
     ),
 ]
+
+# Real page images with captioned figures, wrapped as scans (added for the scanned side).
+SPEC += [
+    dict(
+        name="scan-zh-newspaper-education.pdf",
+        repo="RapidAI/RapidDoc",
+        commit="dc89d9e08ceb8d4f80b57e4618ab4fabb630f323",
+        images=["demo/images/reader_order_01.png"],
+        dpi=250,
+        scanned=True,
+        covers=[
+            "front page of a Chinese newspaper (中国教育报, 2025) wrapped as a scan",
+            "two news photos, the small one overlapping the big one's corner; one caption line for each (▲ / ▶ pointers, left out), a photo credit on its own line",
+            "a feature headline and a describing paragraph beside the photos (description)",
+            "calligraphic masthead, emblems, QR codes and a section badge (not_figures)",
+        ],
+    ),
+]
