@@ -823,3 +823,35 @@ FIX["scan-zh-newspaper-education.pdf"] = {
         {"page": 1, "bbox": [411.8, 647.7, 476.9, 665.3], "what": "icon"},
     ],
 }
+
+# 农民日报 page (992 x 1419 px at 120 dpi: 0.6 pt a pixel). The photo's caption is framed under it
+# and ends with the credit (kept in the caption, left out of the title). The second photo's caption
+# is printed inside it in tiny white type, not legible here: neutral.
+_FARM = (
+    "近年来，云南省罗平县板桥镇加大调整农业产业结构力度，组织农户成立专业合作社，大面积推广种植"
+    "黄姜，并建立规范的黄姜专业交易市场，形成姜产品绿色产业链，鲜姜及姜制品远销新疆、内蒙古及日本、"
+    "韩国和海湾地区。2010年全县黄姜产业创造产值5.3亿元，种姜农民人均增收500元。图为板桥黄姜开发"
+    "协会生产车间的工人在对黄姜进行干燥处理。"
+)
+FIX["scan-zh-newspaper-farmers.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [135.0, 241.8, 357.0, 364.2],
+            "",
+            _FARM,
+            _FARM + " 新华社记者 陈海宁 摄",
+            [139.8, 366.6, 352.2, 402.6],
+            "below",
+        )
+    ],
+    "add_not": [{"page": 1, "bbox": [1.8, 16.8, 67.2, 43.2], "what": "logo"}],
+    "add_neutral": [
+        {
+            "page": 1,
+            "bbox": [414.0, 678.0, 590.0, 813.0],
+            "why": "photo whose tiny caption is printed inside it, not legible at this resolution",
+        }
+    ],
+}

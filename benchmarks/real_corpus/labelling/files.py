@@ -386,3 +386,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-zh-newspaper-farmers.pdf",
+        repo="rednote-hilab/dots.ocr",
+        commit="0f0e94c10ff595bf55ef36ebb4e4d8c1950e07c5",
+        images=["assets/showcase/origin/reading_order.png"],
+        dpi=120,
+        scanned=True,
+        covers=[
+            "page of a Chinese newspaper (农民日报, 2010) wrapped as a scan, low resolution",
+            "a news photo with a long caption without a label in a frame under it, the photographer's credit at its end",
+            "a photo whose tiny caption is printed inside it, not legible (neutral); masthead (not_figure)",
+        ],
+    ),
+]
