@@ -855,3 +855,47 @@ FIX["scan-zh-newspaper-farmers.pdf"] = {
         }
     ],
 }
+
+# Research poster (2000 x 1500 px at 200 dpi: 0.36 pt a pixel): five figures, captions below.
+_GK = [
+    (
+        [272.2, 81.0, 355.7, 248.8],
+        "Figure 1",
+        "Full tree image for a Ginkgo.",
+        [272.2, 252.7, 352.8, 275.4],
+    ),
+    (
+        [264.2, 276.1, 359.6, 379.8],
+        "Figure 2",
+        "Node 1 image for a Ginkgo.",
+        [268.2, 382.3, 349.9, 406.1],
+    ),
+    (
+        [259.2, 407.5, 369.0, 477.0],
+        "Figure 3",
+        "Node image with ImageJ measurements labeled.",
+        [263.5, 478.8, 366.8, 514.4],
+    ),
+    (
+        [534.6, 81.4, 709.6, 194.4],
+        "Figure 4",
+        "ANCOVA for WBE model, the slopes of observed and predicted differed statistically "
+        "significantly. Observed Ginkgo differed from models’ predictions most in its optimization "
+        "for total mass.",
+        [535.3, 196.6, 708.5, 255.6],
+    ),
+    (
+        [528.8, 261.7, 702.7, 375.1],
+        "Figure 5",
+        "Comparison of how well Sugar Maple, American Beech, and Gingko fit each model. Ginkgo has a "
+        "large safety margin to reduce risk of buckling, because of its under optimisation for total "
+        "mass.",
+        [529.6, 376.2, 712.1, 436.3],
+    ),
+]
+FIX["scan-en-poster-ginkgo.pdf"] = {
+    "add_figures": [
+        fig("x", 1, box, label, title, f"{label}. {title}", cap, "below")
+        for box, label, title, cap in _GK
+    ]
+}

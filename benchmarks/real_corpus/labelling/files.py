@@ -401,3 +401,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-en-poster-ginkgo.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/poster.jpg"],
+        dpi=200,
+        scanned=True,
+        covers=[
+            "image of a research poster (botany) wrapped as a scan",
+            "five captioned figures: three photos stacked in a narrow column, two charts; Figure N. captions below, short and long",
+            "captions set as narrow blocks under the photos, wide blocks under the charts",
+        ],
+    ),
+]
