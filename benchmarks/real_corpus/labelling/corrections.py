@@ -899,3 +899,33 @@ FIX["scan-en-poster-ginkgo.pdf"] = {
         for box, label, title, cap in _GK
     ]
 }
+
+# X-Ray Spectrometry page scan (1653 x 2334 px at 200 dpi: 0.36 pt a pixel): two charts.
+FIX["scan-en-xray-paper-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "x",
+            1,
+            box,
+            label,
+            title,
+            f"{label}. {title}",
+            cap,
+            "below",
+        )
+        for box, label, title, cap in [
+            (
+                [331.2, 69.8, 527.0, 255.6],
+                "Figure 11",
+                "MDL as a function of the atomic number Z for different samples.",
+                [308.1, 262.4, 549.4, 281.2],
+            ),
+            (
+                [334.1, 295.2, 523.4, 470.2],
+                "Figure 12",
+                "MDL as a function of the atomic number Z for sample B.",
+                [307.4, 477.0, 549.4, 496.4],
+            ),
+        ]
+    ]
+}

@@ -416,3 +416,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-en-xray-paper-page.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/academic.jpg"],
+        dpi=200,
+        scanned=True,
+        covers=[
+            "scanned page of a 1999 journal article (X-Ray Spectrometry), two columns",
+            "two line charts stacked in the right column, Figure N. captions below each",
+            "two tables with captions above in the left column (not figures)",
+        ],
+    ),
+]
