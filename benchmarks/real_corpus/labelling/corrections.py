@@ -929,3 +929,17 @@ FIX["scan-en-xray-paper-page.pdf"] = {
         ]
     ]
 }
+
+# Teaching slide (2667 x 1500 px at 200 dpi: 0.36 pt a pixel): three pictures, each with its drop
+# shadow (the cartoon's white ground runs to its left edge, read off the render), a caption without
+# a label under each.
+FIX["scan-en-slide-festivals.pdf"] = {
+    "add_figures": [
+        fig("x", 1, box, "", cap, cap, cb, "below")
+        for box, cap, cb in [
+            ([100.1, 167.8, 369.4, 368.6], "Rio Carnival", [154.9, 388.6, 302.0, 417.5]),
+            ([395.6, 167.8, 612.0, 368.6], "The Spring Festival", [377.0, 388.6, 608.3, 420.4]),
+            ([616.0, 167.8, 884.5, 368.6], "Thanksgiving", [664.4, 387.6, 824.1, 421.9]),
+        ]
+    ]
+}

@@ -431,3 +431,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-en-slide-festivals.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/ppt.jpg"],
+        dpi=200,
+        scanned=True,
+        covers=[
+            "image of a teaching slide wrapped as a scan (English lesson)",
+            "three pictures side by side (photo, cartoon on white, drawing with text inside it), drop shadows",
+            "a one- or three-word caption without a label under each, in red",
+        ],
+    ),
+]
