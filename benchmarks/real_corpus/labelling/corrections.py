@@ -943,3 +943,25 @@ FIX["scan-en-slide-festivals.pdf"] = {
         ]
     ]
 }
+
+# ViLT first page image (2176 x 2816 px at 256 dpi: 0.281 pt a pixel): one diagram, caption below.
+_VILT = (
+    "Visual comparison of conventional VLP architectures and our proposed ViLT. We have entirely "
+    "removed convolutional neural networks from the VLP pipeline without hurting performance on "
+    "downstream tasks. ViLT is the first VLP model of which the modal-specific components require "
+    "less computation than the transformer component for multimodal interactions."
+)
+FIX["scan-en-vilt-paper-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [313.6, 194.3, 534.9, 408.4],
+            "Figure 1",
+            _VILT,
+            "Figure 1. " + _VILT,
+            [305.2, 422.7, 543.9, 487.4],
+            "below",
+        )
+    ]
+}

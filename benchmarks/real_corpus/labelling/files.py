@@ -446,3 +446,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-en-vilt-paper-page.pdf",
+        repo="opendatalab/PDF-Extract-Kit",
+        commit="b8abb20f640b8ed1ea44e9176f14aee5f563f957",
+        images=["assets/demo/layout_detection/paper.png"],
+        dpi=256,
+        scanned=True,
+        covers=[
+            "page image of an arXiv paper's first page (ViLT) wrapped as a scan (a clean render, not a paper scan)",
+            "one vector-style diagram in the right column, a long Figure 1. caption below it (italic label)",
+            "the arXiv side stamp printed vertically in the margin (text, not labelled)",
+        ],
+    ),
+]
