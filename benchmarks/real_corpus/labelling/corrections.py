@@ -965,3 +965,19 @@ FIX["scan-en-vilt-paper-page.pdf"] = {
         )
     ]
 }
+
+# Probability book page scan (1221 x 1851 px at 150 dpi: 0.48 pt a pixel): one diagram.
+FIX["scan-en-probability-book-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [227.5, 516.5, 358.6, 602.4],
+            "Figure 10",
+            "The binary symmetric channel.",
+            "Figure 10. The binary symmetric channel.",
+            [187.2, 614.9, 397.9, 626.4],
+            "below",
+        )
+    ]
+}

@@ -461,3 +461,17 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-en-probability-book-page.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/textbook.jpg"],
+        dpi=150,
+        scanned=True,
+        covers=[
+            "scanned page of a mathematics book (probability), formulas in the text",
+            "a small line diagram in the text with a Figure 10. caption below it",
+        ],
+    ),
+]
