@@ -53,6 +53,7 @@ LIC = {
     "Mr-Asher-Zheng/Dunhuang_Mural_Restoration": "Apache-2.0 (repository licence)",
     "jiajiajiang91-design/gujian-conservation-workbench": "MIT (repository licence)",
     "rednote-hilab/dots.ocr": "MIT (repository licence)",
+    "RapidAI/RapidLayout": "Apache-2.0 (repository licence)",
     "opendatalab/DocLayout-YOLO": "AGPL-3.0 (repository licence)",
     "ocrmypdf/OCRmyPDF": "test resources under REUSE.toml: c02-22.pdf public domain (Project Gutenberg), vector.pdf CC-BY-SA-4.0",
 }

@@ -981,3 +981,21 @@ FIX["scan-en-probability-book-page.pdf"] = {
         )
     ]
 }
+
+# Chinese survey paper page (621 x 877 px at 75 dpi: 0.96 pt a pixel): one small diagram with its
+# 图1 caption below; the paper's English caption for it sits in the right column, apart (not part
+# of this caption).
+FIX["scan-zh-survey-paper-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [69.1, 704.6, 281.3, 754.6],
+            "图1",
+            "自底向上的表格结构识别深度学习算法框架",
+            "图1 自底向上的表格结构识别深度学习算法框架",
+            [74.9, 759.4, 268.8, 772.8],
+            "below",
+        )
+    ]
+}

@@ -475,3 +475,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-zh-survey-paper-page.pdf",
+        repo="RapidAI/RapidLayout",
+        commit="3f9b92213979488f4debd8a89fac72607b1e126f",
+        images=["tests/test_files/layout.jpg"],
+        dpi=75,
+        scanned=True,
+        covers=[
+            "low-resolution page image of a Chinese survey paper (table structure recognition), two columns, highlighted lines",
+            "a small diagram with a 图1 caption below it; its English caption (Fig.1 ...) was set apart in the other column (not labelled)",
+            "two bilingual tables with captions above (not figures)",
+        ],
+    ),
+]
