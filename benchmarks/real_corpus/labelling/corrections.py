@@ -999,3 +999,45 @@ FIX["scan-zh-survey-paper-page.pdf"] = {
         )
     ]
 }
+
+# 'In this issue' page image (800 x 1042 px at 100 dpi: 0.72 pt a pixel). The cover picture sits on
+# a tinted panel (its box read off a gridded render: the panel's tint defeats the pixel measure);
+# the heading right of it is its caption, the paragraph under the heading says what it shows.
+_EJI = (
+    "The cover picture shows immunohistology of mouse brain infected with neurotropic Borna "
+    "disease virus. Viral antigen (brown staining) was detected with a monoclonal antibody specific "
+    "for the viral nucleoprotein in nuclei and processes of neurons. As described by Engelhardt et "
+    "al. in their article in the “Immunity to infection” section (pp. 487–497), immunopathogenic "
+    "CD8 T cells derived from brains of such mice show altered tetramer binding and functional "
+    "avidity."
+)
+FIX["scan-en-journal-issue-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [60.5, 159.1, 195.1, 338.4],
+            "",
+            "Cover picture",
+            "Cover picture",
+            [205.2, 154.8, 266.4, 169.2],
+            "right",
+            description=_EJI,
+            description_bbox=[205.2, 178.6, 507.6, 259.9],
+        )
+    ],
+    "add_neutral": [
+        {
+            "page": 1,
+            "bbox": [46.8, 382.3, 180.7, 491.8],
+            "why": "protein structure drawing, no caption",
+        },
+        {"page": 1, "bbox": [369.4, 560.9, 504.0, 689.8], "why": "schematic drawing, no caption"},
+    ],
+    "add_not": [
+        {"page": 1, "bbox": [49.7, 54.7, 161.3, 85.7], "what": "logo"},
+        {"page": 1, "bbox": [47.5, 361.4, 56.2, 367.2], "what": "icon"},
+        {"page": 1, "bbox": [369.4, 540.7, 378.0, 547.2], "what": "icon"},
+        {"page": 1, "bbox": [552.2, 27.4, 563.8, 34.6], "what": "icon"},
+    ],
+}

@@ -490,3 +490,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-en-journal-issue-page.pdf",
+        repo="opendatalab/PDF-Extract-Kit",
+        commit="d42243053473738b6d8f48bfdc500679e9f7e979",
+        images=["convension/detectron2/sample_1042x800.png"],
+        dpi=100,
+        scanned=True,
+        covers=[
+            "page image of a journal's 'In this issue' page (European Journal of Immunology, 2005) wrapped as a scan",
+            "the issue's cover picture on a tinted panel, a short caption 'Cover picture' beside it (right) and the paragraph that describes it (description)",
+            "two uncaptioned illustrations beside articles (neutral); the journal's name mark and small arrow icons (not_figures)",
+        ],
+    ),
+]
