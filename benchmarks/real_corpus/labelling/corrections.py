@@ -1041,3 +1041,26 @@ FIX["scan-en-journal-issue-page.pdf"] = {
         {"page": 1, "bbox": [552.2, 27.4, 563.8, 34.6], "what": "icon"},
     ],
 }
+
+# Chinese maths test sheet scan (1492 x 1056 px at 90 dpi: 0.8 pt a pixel). Each graph's caption is
+# only a label (第3题图: "figure of question 3"); stored without a label, the caption as its title.
+FIX["scan-zh-exam-math-page.pdf"] = {
+    "add_figures": [
+        fig("x", 1, box, "", cap, cap, cb, "below")
+        for box, cap, cb in [
+            ([132.8, 505.6, 233.6, 588.0], "第3题图", [159.2, 592.0, 206.4, 608.8]),
+            ([270.4, 495.2, 380.0, 586.0], "第8题图", [301.6, 591.2, 348.0, 608.0]),
+            ([850.4, 515.2, 969.6, 600.0], "第13题图", [883.2, 602.4, 935.2, 618.4]),
+            ([1032.0, 519.2, 1114.4, 595.0], "第15题图", [1040.0, 600.8, 1091.2, 617.6]),
+            ([512.0, 721.6, 596.0, 781.6], "第9题图", [530.4, 785.6, 577.6, 802.4]),
+            ([645.6, 726.4, 727.2, 781.6], "第10题图", [660.0, 784.8, 712.0, 801.6]),
+        ]
+    ],
+    "add_neutral": [
+        {
+            "page": 1,
+            "bbox": [468.0, 349.6, 772.0, 424.8],
+            "why": "four answer-option graphs lettered A-D, no caption",
+        }
+    ],
+}

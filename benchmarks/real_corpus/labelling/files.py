@@ -505,3 +505,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-zh-exam-math-page.pdf",
+        repo="RapidAI/RapidDoc",
+        commit="78cc8fba596d07766ccb62cbb7b6e3be31f66002",
+        images=["demo/images/img_8.png"],
+        dpi=90,
+        scanned=True,
+        covers=[
+            "scanned Chinese maths test sheet (A3, three columns), grey paper",
+            "six small function graphs, each with a caption that is only a label (第3题图, 第13题图) below it, two side by side in a column",
+            "four answer-option graphs lettered A-D, no caption (neutral); a table in the text (not a figure)",
+        ],
+    ),
+]
