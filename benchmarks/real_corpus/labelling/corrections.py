@@ -1064,3 +1064,21 @@ FIX["scan-zh-exam-math-page.pdf"] = {
         }
     ],
 }
+
+# Broker report page image (2116 x 2993 px at 250 dpi: 0.288 pt a pixel): the sidebar chart's
+# caption is the heading bar above it (white type on dark red).
+FIX["scan-zh-broker-report-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [23.0, 467.1, 164.7, 572.8],
+            "",
+            "股价与行业-市场走势对比",
+            "股价与行业-市场走势对比",
+            [22.1, 440.1, 162.7, 451.8],
+            "above",
+        )
+    ],
+    "add_not": [{"page": 1, "bbox": [36.9, 30.8, 156.1, 61.9], "what": "logo"}],
+}

@@ -520,3 +520,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-zh-broker-report-page.pdf",
+        repo="opendatalab/PDF-Extract-Kit",
+        commit="b8abb20f640b8ed1ea44e9176f14aee5f563f957",
+        images=["assets/demo/layout_detection/financial_report.png"],
+        dpi=250,
+        scanned=True,
+        covers=[
+            "page image of a Chinese broker report (中泰证券) wrapped as a scan, sidebar and main column",
+            "a stock chart in the sidebar, its caption without a label above it in a dark heading bar",
+            "tables of figures (not figures); the broker's logo (not_figure)",
+        ],
+    ),
+]
