@@ -208,6 +208,26 @@ def test_committed_truth_matches_sources_and_schema() -> None:
             assert item["why"] and item["page"] in pages
     assert sum(len(b["figures"]) for b in truth["books"]) >= 200
     assert sum(1 for b in truth["books"] if b["kind"] == "scanned") >= 4
+    # a rendered scan is no real scan: marked so, and its labels are its source's on those pages
+    books = {b["file"]: b for b in truth["books"]}
+    rendered = [b for b in truth["books"] if b.get("rendered")]
+    assert rendered and all(b["file"].startswith("scan-rendered-") for b in rendered)
+    for book in rendered:
+        recipe = sources[book["file"]]
+        assert recipe["kind"] == "rendered_scan" and book["kind"] == "scanned"
+        source = books[recipe["from"]]
+        page_of = {old: new for new, old in enumerate(recipe["pages"], 1)}
+        want = [
+            (page_of[f["page"]], f["bbox"], f["caption"], f["description"])
+            for f in source["figures"]
+            if f["page"] in page_of
+        ]
+        assert want == [
+            (f["page"], f["bbox"], f["caption"], f["description"]) for f in book["figures"]
+        ]
+        assert len(book["not_figures"]) == sum(
+            1 for n in source["not_figures"] if n["page"] in page_of
+        )
 
 
 def test_rendered_scan_keeps_page_sizes_and_is_deterministic(
