@@ -1082,3 +1082,21 @@ FIX["scan-zh-broker-report-page.pdf"] = {
     ],
     "add_not": [{"page": 1, "bbox": [36.9, 30.8, 156.1, 61.9], "what": "logo"}],
 }
+
+# Flemish magazine page scan (2562 x 3588 px at 300 dpi: 0.24 pt a pixel): one halftone photo of a
+# tapestry, its caption below (the line-end hyphen of bele-gering joined, as in the drafts).
+_TAPESTRY = "Middeleeuws wandtapijt uit de verzameling van de stad Doornik : « De belegering van Jeruzalem »."
+FIX["scan-nl-magazine-tapestry.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [54.5, 484.3, 291.6, 793.9],
+            "",
+            _TAPESTRY,
+            _TAPESTRY,
+            [54.2, 796.8, 298.6, 812.9],
+            "below",
+        )
+    ]
+}

@@ -535,3 +535,18 @@ SPEC += [
         ],
     ),
 ]
+SPEC += [
+    dict(
+        name="scan-nl-magazine-tapestry.pdf",
+        repo="rednote-hilab/dots.ocr",
+        commit="0f0e94c10ff595bf55ef36ebb4e4d8c1950e07c5",
+        images=["assets/showcase/origin/nl.png"],
+        dpi=300,
+        scanned=True,
+        covers=[
+            "scanned page of a 1960s Flemish magazine: yellowed paper, show-through from the back",
+            "a halftone photo of a medieval tapestry (Tournai, the siege of Jerusalem) with an italic caption without a label below it, hyphenated over two lines",
+            "three text columns, a boxed record-review column",
+        ],
+    ),
+]
