@@ -181,13 +181,15 @@ _NUMBER_CHARS = set("0123456789-.")
 _CJK_NUMERALS = set("〇零一二三四五六七八九十百")
 
 
+_LABEL_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 _LATIN_FIGURE = re.compile(r"^(figure|fig\.?)(?=[0-9])", re.IGNORECASE)
 
 
 def normalize_label(label: str) -> str:
     """Given a printed or stored label, return it normalized with "Figure 3" / "Fig. 3" as 图3
     (the `label` column spells every figure label the Chinese way)."""
-    return _LATIN_FIGURE.sub("图", normalize(label))
+    # the label column writes every number separator as "-" (图表1.1 -> 图表1-1), so truth does too
+    return _LABEL_DOT.sub("-", _LATIN_FIGURE.sub("图", normalize(label)))
 
 
 def pairing_correct(truth: TruthFigure, row: FoundRow) -> bool:

@@ -142,6 +142,9 @@ def test_pairing_reads_english_labels_as_the_label_column_spells_them():
     assert pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), caption="Fig. 1-1 IBM z16"))
     assert not pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), label="图1-12"))
     assert not pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), caption="Figure 1-12 other"))
+    word = TruthFigure("w", 8, (0, 0, 1, 1), label="图表 1.1", title="这是一幅牛的图片")  # Word's label
+    assert pairing_correct(word, FoundRow(1, (0, 0, 1, 1), label="图表1-1"))
+    assert not pairing_correct(word, FoundRow(1, (0, 0, 1, 1), label="图表1-11"))
 
 
 def test_bleed_counts_foreign_runs_not_shared_phrases():
