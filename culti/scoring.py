@@ -85,6 +85,7 @@ class FoundRow:
     text: str = ""
     row_id: str = ""
     rejected: bool = False  # found, but dropped (no caption, duplicate...): not a dataset row
+    reason: str = ""  # why it was dropped (a RejectReason value), when rejected
 
 
 def truth_books(truth: Mapping) -> list[TruthBook]:
@@ -334,7 +335,8 @@ def score_books(books: Sequence[TruthBook], found: Mapping[str, Sequence[FoundRo
 def misses(book: TruthBook, found: Sequence[FoundRow]) -> list[dict]:
     """Given one book's truth and the rows found in it, return what the scores count against it,
     one JSON-ready record per item, in page order: `missed` (a figure no found box matches),
-    `extra` (a found box matching no figure and no neutral item), `caption` (a matched row whose
+    `extra` (a found box matching no figure and no neutral item), `dropped` (a figure found only as
+    a reject: its reason), `caption` (a matched row whose
     caption is not exact), `text` (a matched row whose text is mostly not its figure's)."""
     wanted = book.pages
     out: list[dict] = []
@@ -359,6 +361,9 @@ def misses(book: TruthBook, found: Sequence[FoundRow]) -> list[dict]:
                             "rejected": f.rejected})
         for ti, fi, _ in matches:
             t, f = figures[ti], rows[fi]
+            if f.rejected:
+                out.append({"page": page, "what": "dropped", "key": t.key, "want": t.caption,
+                            "got": f.reason or "rejected"})
             if not caption_exact(t, f):
                 out.append({"page": page, "what": "caption", "key": t.key, "want": t.caption,
                             "got": f.caption, "rejected": f.rejected})

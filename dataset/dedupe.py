@@ -162,23 +162,40 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
     rows = data.rows
     img_edges, thumbs = image_edges(data, config)
     uf = UnionFind(len(rows))
+    # each cluster's members by book: a link must not join two different figures of one book,
+    # not even through copies in other books (a rendered twin of 图16 alike to 图17)
+    by_book: dict[int, dict[str, list[int]]] = {}
+    group_edges = []
+
+    def join(i: int, j: int) -> bool:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            return True
+        bi = by_book.pop(ri, None) or {rows[ri].source_sha256: [ri]}
+        bj = by_book.pop(rj, None) or {rows[rj].source_sha256: [rj]}
+        if any(_distinct_figures(rows[a], rows[b], config)
+               for book, members in bi.items() for a in members for b in bj.get(book, ())):
+            by_book[ri], by_book[rj] = bi, bj
+            group_edges.append((i, j))  # alike, so kept in one split, but both stay
+            return False
+        uf.union(i, j)
+        for book, members in bj.items():
+            bi.setdefault(book, []).extend(members)
+        by_book[uf.find(i)] = bi
+        return True
+
     why: dict[tuple[int, int], str] = {}
     image_linked: set[int] = set()
-    group_edges = []
     for i, j, detail in img_edges:
-        if _distinct_figures(rows[i], rows[j], config):
-            group_edges.append((i, j))
+        if not join(i, j):
             continue
-        uf.union(i, j)
         why[(i, j)] = why[(j, i)] = detail
         image_linked.update((i, j))
     for i, j, jac in text_pairs([r.text for r in rows], config):
         cos = float(thumbs[i] @ thumbs[j])
         same_caption = _twin_caption(rows[i], rows[j])
-        if not _distinct_figures(rows[i], rows[j], config) and (
-                same_caption or (cos >= config.text_drop_similarity
-                                 and _aspect_ok(rows[i], rows[j], config.aspect_tolerance))):
-            uf.union(i, j)
+        if (same_caption or (cos >= config.text_drop_similarity
+                             and _aspect_ok(rows[i], rows[j], config.aspect_tolerance))) and join(i, j):
             caption = ", same caption" if same_caption else ""
             why.setdefault((i, j), f"text Jaccard {jac:.2f}, thumbnail cosine {cos:.3f}{caption}")
             why.setdefault((j, i), why[(i, j)])

@@ -94,6 +94,23 @@ def test_alike_pictures_of_one_book_with_other_captions_are_kept_and_grouped(tmp
     assert out.rejects == () and out.group_edges == ((0, 1),)
 
 
+def test_copies_in_another_book_do_not_join_two_figures_of_one_book(tmp_path):
+    """Real corpus: the Beijing standard's 图16 and 图17 are alike drawings; its rendered twin's
+    copies are alike to both, so links through the twin joined 图16 and 图17 and one was dropped.
+    Each copy goes with one figure; both figures of the book stay."""
+    base = picture(41)
+    a16 = make_pair(41, encode(base, quality=92), page=16, index=0)
+    a17 = make_pair(41, encode(rescan(base, 1), quality=85), page=17, index=0)
+    b16 = make_pair(41, encode(rescan(base, 2), quality=60), book="silk-a-scan.pdf", page=16, index=0,
+                    origin=TextOrigin.OCR)
+    b17 = make_pair(41, encode(rescan(base, 3), quality=60), book="silk-a-scan.pdf", page=17, index=0,
+                    origin=TextOrigin.OCR)
+    data, out, _ = _run([a16, a17, b16, b17], tmp_path)
+    kept = {data.rows[i].id for i in out.keep}
+    assert kept == {a16.id, a17.id}
+    assert {r.item_id for r in out.rejects} == {b16.id, b17.id}
+
+
 def test_distinct_pictures_are_never_merged(tmp_path):
     pairs = distinct_pairs(60, start=1000)
     _, out, _ = _run(pairs, tmp_path)

@@ -277,6 +277,7 @@ def test_misses_name_what_the_scores_count_against_a_book():
     # on page 2 the reject matches C (its caption is empty) and the bleeding row is extra
     assert (1, "extra") in kinds and (1, "caption") in kinds and (1, "text") in kinds
     assert (2, "caption") in kinds and (2, "extra") in kinds and (2, "missed") not in kinds
+    assert (2, "dropped") in kinds  # found only as a reject: no pair
     extra = [m for m in items if m["what"] == "extra"]
     assert [m["bbox"] for m in extra] == [[50, 50, 55, 56], [60, 60, 70, 70]]  # the neutral row is not listed
     assert misses(_book(), [])[0] == {"page": 1, "what": "missed", "key": "A", "bbox": [0, 0, 10, 10],
