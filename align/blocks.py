@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from align.clean import has_cjk
 from align.labels import NEAR_CAPTION_CHARS, parse_caption
-from culti.records import BlockKind, PageExtract, TextBlock
+from culti.records import BlockKind, PageExtract, TextBlock, TextOrigin
 
 
 def _caption_line(line: str) -> bool:
@@ -75,3 +75,44 @@ def split_page(page: PageExtract) -> PageExtract:
         return page
     blocks = [replace(b, index=i) for i, b in enumerate(blocks)]
     return replace(page, blocks=tuple(blocks))
+
+
+def _column_piece(b: TextBlock) -> bool:
+    x0, y0, x1, y1 = b.bbox_pt
+    size = b.font_size or 0.0
+    return (b.origin == TextOrigin.PDF and size > 0 and "\n" not in b.text.strip()
+            and x1 - x0 <= 1.6 * size and y1 - y0 >= 1.5 * (x1 - x0))
+
+
+def join_column_pieces(page: PageExtract) -> PageExtract:
+    """Given a page, return it with the pieces of one vertical column joined top to bottom.
+
+    A caption set vertically beside a picture reaches extract as a column of one-character lines,
+    but a Latin word turned on its side ("有无微调" / "ControlNet" / "可视化结果对比") breaks it
+    into pieces: same centre, same type, each starting where the one above ends.
+    """
+    blocks = list(page.blocks)
+    order = sorted((i for i, b in enumerate(blocks) if _column_piece(b)), key=lambda i: blocks[i].bbox_pt[1])
+    joined: dict[int, TextBlock] = {}
+    gone: set[int] = set()
+    for i in order:
+        if i in gone:
+            continue
+        cur = blocks[i]
+        for j in order:
+            if j in gone or j == i or j in joined:
+                continue
+            nb, a = blocks[j].bbox_pt, cur.bbox_pt
+            size = cur.font_size or 1.0
+            same = abs((a[0] + a[2]) - (nb[0] + nb[2])) / 2 <= 0.5 * size and \
+                abs((blocks[j].font_size or 0) - size) <= 0.3
+            if same and -0.5 * size <= nb[1] - a[3] <= 0.8 * size:
+                cur = replace(cur, text=cur.text.strip() + blocks[j].text.strip(),
+                              bbox_pt=(min(a[0], nb[0]), a[1], max(a[2], nb[2]), max(a[3], nb[3])))
+                gone.add(j)
+        if cur is not blocks[i]:
+            joined[i] = cur
+    if not gone:
+        return page
+    out = [joined.get(i, b) for i, b in enumerate(blocks) if i not in gone]
+    return replace(page, blocks=tuple(replace(b, index=k) for k, b in enumerate(out)))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from align.blocks import split_page
+from align.blocks import join_column_pieces, split_page
 from align.captions import Caption, PageCaptions, body_font_size, find_captions
 from align.clean import clean_text, strip_edge_noise, t2s
 from align.columns import split_page_columns
@@ -33,7 +33,7 @@ from culti.records import (
 
 def align_book(pages: Sequence[PageExtract], config: AlignConfig) -> BookAlignment:
     """Given one book's page extracts, return every figure paired or rejected, with reasons."""
-    pages = [split_page(split_page_columns(p)) for p in sorted(pages, key=lambda p: p.page)]
+    pages = [split_page(split_page_columns(join_column_pieces(p))) for p in sorted(pages, key=lambda p: p.page)]
     if not pages:
         raise ValueError("align_book got no pages: pass the PageExtracts of one book")
     sources = {p.source for p in pages}

@@ -7,6 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from align.beside import beside_alone, is_vertical_column
 from align.clean import has_cjk
 from align.geometry import h_overlap, union, v_overlap
 from align.labels import (
@@ -311,6 +312,8 @@ def _place_lines(b: TextBlock, groups: list[str], n_lines: int) -> list[tuple[st
 def _subcaption_pieces(b: TextBlock) -> list[tuple[SubCaption, BBox]]:
     """A block of one or more sub-captions ("(a) 正面", "甲 全貌\n乙 局部"), each with its box."""
     lines = [part.strip() for ln in b.text.split("\n") for part in _SUB_SPLIT.split(ln) if part.strip()]
+    if any(ln.endswith((":", "：")) for ln in lines):
+        return []  # "（2）居住小区类测绘图纸样例：" opens a numbered list item, it names no picture
     parsed = [parse_subcaption(ln, loose=True) for ln in lines]
     if not lines or any(p is None for p in parsed):
         return []
@@ -345,12 +348,17 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
         return ()  # a description or body sentence
     if b.kind == BlockKind.TITLE or _HEADING.match(text):
         return ()  # a section heading over a picture is no caption
-    if b.font_size and body_font and b.font_size > 1.15 * body_font \
+    if _TABLE_LABEL.match(text):
+        return ()  # "表5.4.7 …" names the table under it, not a picture
+    # a line a little larger than the body is still a caption when it hugs its picture, centred
+    big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font)
+    if big and (b.font_size > 1.3 * body_font or b.origin != TextOrigin.PDF) \
             and not (layout and b.origin == TextOrigin.OCR):  # OCR sizes are noisy: trust the layout
         return ()  # a heading
     step = 0.85 if b.origin == TextOrigin.OCR else 0.95  # OCR size estimates are noisy
     smaller = bool(b.font_size and body_font and b.font_size < step * body_font)
-    line = (b.bbox_pt[3] - b.bbox_pt[1]) / (text.count("\n") + 1)
+    vertical = is_vertical_column(b)
+    line = (b.bbox_pt[3] - b.bbox_pt[1]) / (text.count("\n") + 1) if not vertical else b.bbox_pt[2] - b.bbox_pt[0]
     gap_max = max(24.0, 2.5 * line) if not layout else 60.0
     bb = b.bbox_pt
     for f in page.figures:
@@ -364,17 +372,29 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
             centred = abs((bb[0] + bb[2]) - (fb[0] + fb[2])) / 2 <= 0.06 * fw + 3 and bb[2] - bb[0] < fw
             if not (inside or centred):
                 continue
+            if big:
+                gap = bb[1] - fb[3] if rel == "below" else fb[1] - bb[3]
+                if centred and gap <= 0.6 * line and "\n" not in text:
+                    return (rel, "centred")
+                continue
             if layout or smaller:
                 return (rel, "layout" if layout else "smaller")
             if centred and bb[0] > fb[0] + 3:
                 return (rel, "centred")
         else:
             level = abs(bb[1] - fb[1]) <= 3 or abs(bb[3] - fb[3]) <= 3
+            if vertical and not big and v_overlap(fb, bb) >= 0.9 * (bb[3] - bb[1]):
+                return (rel, "vertical")  # a column of characters set beside its picture
+            if big:
+                continue
             if layout or (smaller and level) or (level and line * 1.5 >= bb[3] - bb[1]):
                 return (rel, "layout" if layout else "beside-level")
+    if not vertical and "\n" not in text:
+        return beside_alone(b, page, blocks, line)
     return ()
 
 
+_TABLE_LABEL = re.compile(r"^\s*(?:表格?|Table|TABLE|Tab\.)\s*[\d一二三四五六七八九十]")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇]|"
                       r"\d+(?:\.\d+)*[.、．]?\s|[(（][一二三四五六七八九十\d]+[)）])")
 

@@ -122,6 +122,7 @@ def strip_edge_noise(text: str) -> str:
 def clean_text(text: str, to_simplified: bool = True) -> str:
     """Given raw block text, return it normalised, de-spaced, re-joined and optionally t2s."""
     paragraphs = []
+    text = text.replace("\ufffd", "")  # a glyph the font maps to no character: never a "�" in a row
     for para in re.split(r"\n\s*\n", text):
         lines = [remove_cjk_spaces(normalize_width(ln)) for ln in para.splitlines()]
         joined = join_lines(lines)

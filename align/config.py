@@ -15,7 +15,7 @@ class AlignConfig:
     to_simplified: bool = True  # opencc t2s on caption, title and text; originals are kept
     min_confidence: float = 0.3  # pairs below go to rejects as LOW_CONFIDENCE
     max_caption_gap_pt: float = 120.0  # farthest a same-page caption may sit from its figure
-    header_band: float = 0.1  # top/bottom share of the page where running headers live
+    header_band: float = 0.12  # top/bottom share of the page where running headers live (a journal head: 0.105)
     header_min_pages: int = 3  # a running header repeats on at least this many pages...
     header_min_share: float = 0.25  # ...and on at least this share of the book's pages
     keywords_top_k: int = 8

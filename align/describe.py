@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
-from align.geometry import h_overlap, union, union_all, width
+from align.geometry import h_overlap, height, union, union_all, v_overlap, width
 from align.labels import find_references, label_match
 from align.ocr_captions import is_column, runs_past_unit, table_caption, vertical_description
 from align.pairing import Match
@@ -39,7 +39,30 @@ def is_heading(b: TextBlock, body_font: float | None) -> bool:
     if b.kind == BlockKind.TITLE and len(text) <= 40 and text.count("\n") <= 1:
         return True  # the layout model also calls whole paragraphs "title" now and then
     big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font)
-    return big and len(text) <= 30 and not any(ch in text for ch in "，。；,;")
+    ems = sum(0.5 if ch.isascii() else 1.0 for ch in text)  # a Latin heading runs to more letters
+    if big and ems <= 30 and "\n" not in text and not any(ch in text for ch in "，。；,;"):
+        return True
+    # "4.3 基础信息处理": a numbered section heading set only a little larger than the body
+    larger = bool(b.font_size and body_font and b.font_size > 1.05 * body_font)
+    return larger and "\n" not in text and len(text) <= 30 and bool(_SECTION_NUMBER.match(text)) \
+        and not any(ch in text for ch in "，。；,;")
+
+
+# a numbered section or clause: "4.3 基础信息处理", "5.4.6对测绘图纸…", "二、", "第三章"
+_SECTION_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*(?=[^\d.\s%])|\d+(?:\.\d+)*\s+(?=\D)|"
+                             r"[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇])")
+_CLAUSE = re.compile(r"^\s*\d+\.\d+\.\d+\s*(?=[^\d.\s%])")
+_PUNCT = re.compile(r"[，。；：！？、]|[,.;:!?](?:\s|$)")  # any sentence punctuation: prose, not cells
+# where a first sentence ends: 。！？!? anywhere, "." or ":" before a space or the end, "："
+_SENTENCE_END = re.compile(r"[。！？!?：]|[.:](?=\s|$)")
+
+
+def _lead_in(text: str) -> bool:
+    """A first sentence that ends its line with a colon introduces a list or steps ("... the
+    following steps:", "…如下："); a colon inside a line ("表现良好：随机选取…") does not."""
+    text = text.strip()
+    m = _SENTENCE_END.search(text)
+    return bool(m) and m.group() in ":：" and text[m.end():m.end() + 1] in ("", "\n")
 
 
 def _anchors(m: Match, page: int) -> list[BBox]:
@@ -66,6 +89,10 @@ def _owner(b: TextBlock, matches: Sequence[tuple[int, Match]], page: PageExtract
             # OCR boxes of a caption and the line under it overlap by a few points
             if bb[1] < a[3] - max(TOL_PT, 0.5 * _line_height(b)) or (bb[1] + bb[3]) / 2 <= a[3]:
                 continue
+            cap = m.caption.bbox
+            if m.caption.page == page.page and b.origin == TextOrigin.PDF and h_overlap(cap, bb) <= 0 \
+                    and v_overlap(cap, bb) > 0.5 * min(height(cap), _line_height(b)):
+                continue  # it starts level with the caption, beside it: another column's text
             ov = h_overlap(a, bb)
             strong = ov >= 0.3 * min(width(a), width(bb))
             # a short first line set off to one side ("清代织锦，故宫博物院藏。") still belongs
@@ -130,7 +157,20 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
                 last_owner[p.page] = None  # prose after the last description
     labels = {p.page: frozenset(c.label for c in found[p.page].captions if c.label)
               for p in pages if p.page in found}
-    owned = {k: _cut_run(v, matches[k], body_font, labels.get(matches[k].caption.page, frozenset()))
+    by_page = {p.page: p for p in pages}
+    taken = {(x.page, x.pos) for lst in owned.values() for x in lst}
+    above: dict[int, TextBlock | None] = {}
+    for k, m in enumerate(matches):
+        pg = by_page.get(m.unit.page)
+        if pg is None:
+            above[k] = None
+            continue
+        pc = found.get(pg.page)
+        skip = set(drops.get(pg.page, set())) | set(pc.used if pc else ()) | \
+            {pos for page, pos in taken if page == pg.page}
+        above[k] = _prose_above(m, pg, skip, body_font)
+    owned = {k: _cut_run(v, matches[k], body_font, labels.get(matches[k].caption.page, frozenset()),
+                         above[k])
              for k, v in owned.items()}
     _carry_over(owned, leading, last_owner, matches)
     _vertical_descriptions(pages, owned, bodies, matches)
@@ -184,7 +224,7 @@ def _cites_neighbour(b: TextBlock, m: Match, labels: frozenset[str]) -> bool:
 
 
 def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
-             on_page: frozenset[str] = frozenset()) -> list[_Body]:
+             on_page: frozenset[str] = frozenset(), above: TextBlock | None = None) -> list[_Body]:
     """Keep the description's run: stop at body prose that cites a figure (如图3-2所示, 见图3-4),
     at a change of type size in a text layer, or at a paragraph gap much wider than the first."""
     out: list[_Body] = []
@@ -217,13 +257,60 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
                     or table_caption(b.block) or runs_past_unit(b.block, m.unit.bbox if m.unit.page == m.caption.page else None,
                                       m.caption.bbox, m.caption.labelled):
                 break  # body prose after a figure that has no description of its own
+            if _running_text(b.block, above):
+                break
         out.append(b)
     return out
+
+
+def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
+    """Given the first block under a figure unit and the free prose right above the unit (or
+    None), return whether the block is running text rather than the figure's description: table
+    cells (no sentence, short lines), a lead-in to a list ("… the following steps:", "如下："),
+    a Latin sentence carried on from before the figure (starts in lower case), a new numbered clause ("5.4.6 …"), or the paragraph that carries on the prose the figure was
+    set into (same type and column as the text above the figure)."""
+    text = b.text.strip()
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines or b.origin != TextOrigin.PDF:
+        return False  # OCR lines lose punctuation and spacing: these cues are the text layer's
+    if not _PUNCT.search(text) and max(len(ln) for ln in lines) < 20:
+        return True  # table cells or labels under a chart, no prose
+    if _lead_in(text):
+        return True
+    if text[0].isascii() and text[0].islower():
+        return True  # a sentence the figure interrupted carries on: running text, not a description
+    if _CLAUSE.match(text):
+        return True
+    if above is None or above.origin != TextOrigin.PDF:
+        return False
+    same_type = bool(b.font_size and above.font_size and abs(b.font_size - above.font_size) <= 0.3
+                     and b.font_name == above.font_name)
+    same_column = abs(b.bbox_pt[0] - above.bbox_pt[0]) <= 3 and \
+        abs(b.bbox_pt[2] - above.bbox_pt[2]) <= 0.1 * width(b.bbox_pt)
+    return same_type and same_column and len(lines) >= 2
+
+
+def _prose_above(m: Match, page: PageExtract, skip: set[int], body_font: float | None) -> TextBlock | None:
+    """The free body paragraph right above a figure unit in its column (no heading between), or None."""
+    if m.unit.page != page.page:
+        return None
+    u = m.unit.bbox
+    best = None
+    for i, b in enumerate(page.blocks):
+        bb = b.bbox_pt
+        if i in skip or not b.text.strip() or bb[3] > u[1] + TOL_PT or h_overlap(bb, u) <= 0:
+            continue
+        if best is None or bb[3] > best[1].bbox_pt[3]:
+            best = (i, b)
+    if best is None or is_heading(best[1], body_font):
+        return None
+    return best[1]
 
 
 FIRST_GAP_LINES = 1.6
 FIRST_GAP_MIN_PT = 16.0
 BODY_GAP_LINES = 1.0
+SIDE_GAP_LINES = 1.5
 OCR_GAP_LINES = 1.3
 
 
@@ -242,8 +329,10 @@ def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     body_type = (b.origin == TextOrigin.PDF and b.font_size and body_font
                  and abs(b.font_size - body_font) <= 0.3)
     if body_type:
-        # set like the running text: it must follow as closely as its own lines follow each other
-        return gap > BODY_GAP_LINES * _line_height(b)
+        # set like the running text: it must follow as closely as its own lines follow each other;
+        # under a picture whose caption sits beside it, the picture's own margin is allowed for
+        side = m.relation in ("left", "right") and max(a[3] for a in above) != m.caption.bbox[3]
+        return gap > (SIDE_GAP_LINES if side else BODY_GAP_LINES) * _line_height(b)
     if b.origin == TextOrigin.OCR:
         # OCR boxes hug the ink, so a printed 1-line gap reads a little wider than a line
         return gap > OCR_GAP_LINES * _line_height(b)

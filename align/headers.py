@@ -18,6 +18,7 @@ _PAGE_NUMBER = re.compile(
 )
 _PAGE_NUMBER_P = re.compile(r"^(?:p\.?|page)\s*\d{1,4}$", re.I)
 _DROP_KINDS = (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.PAGE_NUMBER)
+_RUNNING_CHARS = 100  # a journal's running head with authors, volume, year and pages runs to ~70
 
 
 def _band(block: TextBlock, page_height: float, share: float) -> str | None:
@@ -48,7 +49,7 @@ def learn_running(pages: Sequence[PageExtract], config: AlignConfig) -> frozense
         seen = set()
         for b in page.blocks:
             band = _band(b, page.height_pt, config.header_band)
-            if band and len(b.text.strip()) <= 60:
+            if band and len(b.text.strip()) <= _RUNNING_CHARS:
                 seen.add((band, running_key(b.text)))
         counts.update(seen)
     need = max(config.header_min_pages, int(round(config.header_min_share * len(pages))))
@@ -63,12 +64,27 @@ def is_running(block: TextBlock, page: PageExtract, running: frozenset[tuple[str
     ):
         return True  # extract's band guess, kept only for text that cannot be a description
     band = _band(block, page.height_pt, config.header_band)
+    key = running_key(block.text)
     if band is None and block.kind not in _DROP_KINDS:
-        return False
+        return _running_variant(block, key, page, running, config)
     if is_page_number(block.text):
         return True
-    key = running_key(block.text)
-    return any((b, key) in running for b in (("top", "bottom") if band is None else (band,)))
+    return any((b, key) in running for b in (("top", "bottom") if band is None else (band,))) or \
+        _running_variant(block, key, page, running, config)
+
+
+_VARIANT_CHARS = 12  # a shorter key could be any phrase of a running title
+
+
+def _running_variant(block: TextBlock, key: str, page: PageExtract,
+                     running: frozenset[tuple[str, str]], config: AlignConfig) -> bool:
+    """Whether a block is a variant of a running header or footer: its key lies inside a learnt
+    one of the same band, within twice the band. A journal's first page prints "Journal of
+    Hydrology 310 (2005) 253-265" under its masthead, lower than the running header it shortens;
+    taken for a caption it made the masthead logo a figure."""
+    band = _band(block, page.height_pt, 2 * config.header_band)
+    return band is not None and len(key) >= _VARIANT_CHARS and \
+        any(b == band and key != k and key in k for b, k in running)
 
 
 def _looks_like_running_title(text: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from align.clean import has_cjk, strip_edge_noise, t2s
 
-_PREFIX = r"(?P<prefix>[图圖]\s?版|插\s?[图圖]|彩\s?[图圖]|[图圖]|Figure|FIGURE|Fig\.?|FIG\.?|Plate|PLATE)"
+_PREFIX = r"(?P<prefix>[图圖]\s?版|[图圖]\s?表|插\s?[图圖]|彩\s?[图圖]|[图圖]|Figure|FIGURE|Fig\.?|FIG\.?|Plate|PLATE)"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
 # arabic numbers tolerate OCR spaces inside ("3 - 1 4") and every dash and dot we have met
 _SEP = r"[-‐‑‒–—―－﹣.．·・_]"
@@ -114,6 +114,8 @@ def parse_caption(text: str, max_chars: int = MAX_CAPTION_CHARS) -> CaptionParse
         return None
     # a bare sub-letter glued to Latin text ("图3a" fine, "Fig. 3and") was refused above
     title = _clean_title(first)
+    if title and any(ln.strip() for ln in lines[1:]) and first.rstrip()[-1:] in ",，;；":
+        title += first.rstrip()[-1]  # "… Pine Creek,\nAustralia": the comma stays if the title runs on
     long = max_chars > MAX_CAPTION_CHARS
     if _ems(title) > max_chars or (title.count("。") > 1 and not long):
         return None

@@ -150,12 +150,15 @@ def _units(page: PageExtract, pc: PageCaptions) -> list[Unit]:
 
 
 def _holds_several(fig: BBox, subs: Sequence[SubCaptionBlock]) -> bool:
-    under = 0
+    """Two sub-captions on one side of the image, within its width (a row of them under it):
+    one under and one over it name the image and its neighbour in a stack."""
+    side = {"below": 0, "above": 0}
     for s in subs:
         centre = (s.bbox[0] + s.bbox[2]) / 2
         rel, gap = relation(fig, s.bbox)
-        under += fig[0] <= centre <= fig[2] and rel in ("below", "above") and gap <= SUB_GAP_PT
-    return under >= 2
+        if fig[0] <= centre <= fig[2] and rel in side and gap <= SUB_GAP_PT:
+            side[rel] += 1
+    return max(side.values()) >= 2
 
 
 def _assign_page(units: list[Unit], caps: Sequence[Caption], config: AlignConfig
@@ -401,8 +404,14 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
     matches, lonely = _join_neighbours(matches, lonely, config)
     mt, lonely, orphans = _far_on_page(lonely, orphans, by_page, config)
     matches += mt
+    from align.overpage import continued_composites, over_page_break  # uses this module's records
+
+    mt, lonely = continued_composites(lonely, matches)
+    matches += mt
     if config.facing_pages:
         mt, lonely, orphans = _facing_page(lonely, orphans, found)
         matches += mt
+    mt, lonely, orphans = over_page_break(lonely, orphans, by_page)  # a page with captions of its own
+    matches += mt
     matches.sort(key=lambda m: (m.unit.page, m.unit.figures[0].index))
     return PairingResult(tuple(matches), tuple(lonely), tuple(orphans))

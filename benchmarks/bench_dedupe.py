@@ -163,7 +163,7 @@ def run_dedupe(n: int) -> dict:
     out = dd.dedupe(data, spool, config)
     t_all, c_all = time.perf_counter() - t0, _cpu_s() - c0
     return {"n": n, "image_s": t_img, "dedupe_s": t_all, "image_cpu": c_img, "dedupe_cpu": c_all, "peak_mib": _rss_mib(), "before_mib": before,
-            "pairs": len(pairs), "dropped": len(out.rejects), "text_edges": len(out.text_edges)}
+            "pairs": len(pairs), "dropped": len(out.rejects), "group_edges": len(out.group_edges)}
 
 
 def run_hashes(n: int, max_bucket: int = MAX_BUCKET) -> dict:
@@ -301,7 +301,7 @@ def main() -> int:
         runs.append(r)
         print(f"dedupe n={n}: image pairs {r['image_s']:.1f} s ({r['image_cpu']:.1f} s CPU), whole dedupe "
               f"(images + texts + clusters) {r['dedupe_s']:.1f} s ({r['dedupe_cpu']:.1f} s CPU), peak RSS {r['peak_mib']:.0f} MiB (inputs loaded {r['before_mib']:.0f}"
-              f" MiB); {r['pairs']} image pairs, {r['dropped']} dropped, {r['text_edges']} text edges")
+              f" MiB); {r['pairs']} image pairs, {r['dropped']} dropped, {r['group_edges']} text edges")
     for a, b in zip(runs, runs[1:], strict=False):
         print(f"growth exponent {a['n']} -> {b['n']}: image pairs {_exponent(a, b, 'image_s'):.2f} "
               f"(CPU {_exponent(a, b, 'image_cpu'):.2f}), whole dedupe {_exponent(a, b, 'dedupe_s'):.2f} "

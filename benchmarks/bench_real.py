@@ -3,6 +3,10 @@
     .venv/bin/python benchmarks/bench_real.py [--pdfs DIR] [--truth FILE] [--workers N]
         [--books a.pdf,b.pdf] [--max-pages N] [--json FILE]
 
+Books marked "rendered" in truth.json (born-digital pages rendered and degraded here, not real
+scans) are scored under their own page kind, `rendered-scan`, beside `scanned`, and culti runs
+them in a dataset of their own (`culti-rendered`): next to the born-digital file they were rendered
+from, dedupe would drop them as the scanned twin they are.
 Without --pdfs the corpus is restored first (benchmarks/real_corpus/restore.py into
 benchmarks/real_corpus/pdfs; files it cannot fetch are skipped and named). Books with a `pages`
 list in truth.json (or cut by --max-pages) are run on a copy holding only those pages, truth
@@ -33,12 +37,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from culti.evaluate import evaluate_dataset, format_files, format_scores  # noqa: E402
+from culti.evaluate import dataset_rows, format_files, format_scores  # noqa: E402
 from culti.geometry import box_gap  # noqa: E402
 from culti.scoring import FoundRow, score_books, truth_books  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "real_corpus"
 SYSTEMS = ("culti", "pymupdf4llm")
+RENDERED_KIND = "rendered-scan"  # the page kind rendered-scan books (truth "rendered": true) are scored as
 
 
 def restore(dest: Path) -> None:
@@ -98,6 +103,8 @@ def prepare(truth: dict, pdfs: Path, work: Path, only: set[str], max_pages: int)
         if not src.exists():
             print(f"skipped {book['file']}: not restored (not in {pdfs})", flush=True)
             continue
+        if book.get("rendered"):  # renders of born-digital pages, not scans: scored in their own column
+            book = {**book, "kind": RENDERED_KIND}
         pages = page_subset(book, max_pages)
         if pages:
             book = cut_book(book, pages, src, work / book["file"])
@@ -208,8 +215,8 @@ def main() -> int:
     parser.add_argument("--parallel", action="store_true",
                         help="run the baseline in a second process at the same time as culti")
     parser.add_argument("--keep", type=Path, default=None,
-                        help="keep culti's dataset and the truth it was scored on in this folder "
-                             "(then: culti evaluate DIR/culti --truth DIR/truth.json --misses)")
+                        help="keep culti's datasets (DIR/culti, DIR/culti-rendered) and the truth they were "
+                             "scored on (then: culti evaluate DIR/culti --truth DIR/truth.json --misses)")
     parser.add_argument("--no-baseline", action="store_true", help="run culti only")
     args = parser.parse_args()
     if not args.truth.exists():
@@ -243,9 +250,17 @@ def main() -> int:
             pool = ProcessPoolExecutor(1)
             baseline = pool.submit(run_baseline, paths)
         start = time.perf_counter()
-        run_culti(paths, work / "culti", args.workers)
+        # a rendered scan is a twin of a corpus file: in one run dedupe drops it as the copy it is
+        rendered = {b["file"] for b in truth["books"] if b["kind"] == RENDERED_KIND}
+        runs = {"culti": [p for p in paths if p.name not in rendered],
+                "culti-rendered": [p for p in paths if p.name in rendered]}
+        found_culti: dict[str, list[FoundRow]] = {}
+        for name, run_paths in runs.items():
+            if run_paths:
+                run_culti(run_paths, work / name, args.workers)
+                found_culti.update(dataset_rows(work / name))
         seconds["culti"] = time.perf_counter() - start
-        scores["culti"] = evaluate_dataset(work / "culti", work / "truth.json")
+        scores["culti"] = score_books(books, found_culti, files)
         report("culti", scores["culti"], seconds["culti"], n_pages)
         if not args.no_baseline:
             found, seconds["pymupdf4llm"] = baseline.result() if pool else run_baseline(paths)

@@ -58,7 +58,8 @@ def dataset_rows(data_dir: Path) -> dict[str, list[FoundRow]]:
         for r in pq.read_table(path, columns=columns).to_pylist():
             if r["reason"] in FIGURE_REJECTS and r["bbox"] is not None and r["page"] is not None:
                 found[r["source"]].append(FoundRow(int(r["page"]), _box(r["bbox"]), r["caption"] or "", "",
-                                                   r["text"] or "", r["id"] or "", rejected=True))
+                                                   r["text"] or "", r["id"] or "", rejected=True,
+                                                   reason=r["reason"]))
     return dict(found)
 
 
@@ -74,7 +75,8 @@ def alignment_rows(alignment: BookAlignment) -> list[FoundRow]:
     """Given one book's alignment, return its pairs and figure-level rejects as found rows."""
     rows = [FoundRow(p.figure.page, p.figure.bbox_pt, p.caption, p.label, p.text, p.id)
             for p in alignment.pairs]
-    rows += [FoundRow(r.page, r.bbox_pt, r.caption, "", r.text, r.item_id or "", rejected=True)
+    rows += [FoundRow(r.page, r.bbox_pt, r.caption, "", r.text, r.item_id or "", rejected=True,
+                      reason=str(r.reason))
              for r in alignment.rejects
              if r.reason in FIGURE_REJECTS and r.page is not None and r.bbox_pt is not None]
     return rows

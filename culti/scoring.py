@@ -85,6 +85,7 @@ class FoundRow:
     text: str = ""
     row_id: str = ""
     rejected: bool = False  # found, but dropped (no caption, duplicate...): not a dataset row
+    reason: str = ""  # why it was dropped (a RejectReason value), when rejected
 
 
 def truth_books(truth: Mapping) -> list[TruthBook]:
@@ -181,13 +182,15 @@ _NUMBER_CHARS = set("0123456789-.")
 _CJK_NUMERALS = set("〇零一二三四五六七八九十百")
 
 
+_LABEL_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 _LATIN_FIGURE = re.compile(r"^(figure|fig\.?)(?=[0-9])", re.IGNORECASE)
 
 
 def normalize_label(label: str) -> str:
     """Given a printed or stored label, return it normalized with "Figure 3" / "Fig. 3" as 图3
     (the `label` column spells every figure label the Chinese way)."""
-    return _LATIN_FIGURE.sub("图", normalize(label))
+    # the label column writes every number separator as "-" (图表1.1 -> 图表1-1), so truth does too
+    return _LABEL_DOT.sub("-", _LATIN_FIGURE.sub("图", normalize(label)))
 
 
 def pairing_correct(truth: TruthFigure, row: FoundRow) -> bool:
@@ -332,7 +335,8 @@ def score_books(books: Sequence[TruthBook], found: Mapping[str, Sequence[FoundRo
 def misses(book: TruthBook, found: Sequence[FoundRow]) -> list[dict]:
     """Given one book's truth and the rows found in it, return what the scores count against it,
     one JSON-ready record per item, in page order: `missed` (a figure no found box matches),
-    `extra` (a found box matching no figure and no neutral item), `caption` (a matched row whose
+    `extra` (a found box matching no figure and no neutral item), `dropped` (a figure found only as
+    a reject: its reason), `caption` (a matched row whose
     caption is not exact), `text` (a matched row whose text is mostly not its figure's)."""
     wanted = book.pages
     out: list[dict] = []
@@ -357,6 +361,9 @@ def misses(book: TruthBook, found: Sequence[FoundRow]) -> list[dict]:
                             "rejected": f.rejected})
         for ti, fi, _ in matches:
             t, f = figures[ti], rows[fi]
+            if f.rejected:
+                out.append({"page": page, "what": "dropped", "key": t.key, "want": t.caption,
+                            "got": f.reason or "rejected"})
             if not caption_exact(t, f):
                 out.append({"page": page, "what": "caption", "key": t.key, "want": t.caption,
                             "got": f.caption, "rejected": f.rejected})

@@ -58,7 +58,7 @@ def _build(pairs, rejects, config, out_dir, staging, spools, manifest) -> BuildS
     def kept_index(i: int) -> int:
         return new_index[dd.keeper_of.get(i, i)]
 
-    links = [(kept_index(a), kept_index(b)) for a, b in dd.text_edges]
+    links = [(kept_index(a), kept_index(b)) for a, b in dd.group_edges]
     n_crops = 0
     if config.detect_crops and kept:
         # searched among all rows, dropped twins included: a crop and its whole may be kept from

@@ -26,6 +26,10 @@ class BuildConfig:
     minhash_threshold: float = 0.85  # estimated Jaccard of shingle sets
     minhash_perm: int = 128
     shingle: int = 3
+    # near-alike pictures of one book whose unlabelled captions are less alike than this are
+    # different figures (kept, grouped into one split), not copies; 0.9 parts 超分辨率前 / 超分辨率后
+    # (0.8) and keeps a long caption read with one OCR slip (>= 0.95) a copy
+    distinct_caption_ratio: float = 0.9
     text_drop_similarity: float = 0.90  # thumbnail cosine above which a text twin is dropped, not grouped
     # (a text twin with the same caption is dropped whatever its picture: the scanned twin's figure)
     # crop-of: a figure that is an (enlarged) part of another figure of the same book
@@ -44,7 +48,7 @@ class BuildConfig:
             raise ValueError(f"BuildConfig.ratios={self.ratios}: give three non-negative fractions "
                              "(train, validation, test) that sum to 1, e.g. (0.7, 0.1, 0.2)")
         for name in ("thumb_similarity", "minhash_threshold", "text_drop_similarity", "hash_min_similarity",
-                     "crop_threshold", "crop_color_overlap"):
+                     "crop_threshold", "crop_color_overlap", "distinct_caption_ratio"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"BuildConfig.{name}={value}: must lie in (0, 1]")

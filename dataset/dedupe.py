@@ -1,7 +1,9 @@
 """Rows -> kept rows + duplicate rejects: exact and near-duplicate images, near-duplicate texts.
 
 Near-duplicate texts alone (two different pictures with the same generic description) are not
-dropped: they are returned as group edges so the two rows land in one split. A text twin is dropped
+dropped: they are returned as group edges so the two rows land in one split. Nor are near-alike
+pictures of one book that print different captions (a mural before and after restoration, two
+screenshots of one table): different figures, grouped the same way. A text twin is dropped
 only when its caption is the same in another book or its picture also looks alike (thumbnail cosine >=
 text_drop_similarity): the same figure that the image tests missed (a heavy re-scan).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -31,7 +34,7 @@ class Deduped:
     keep: tuple[int, ...]  # indices into Ingested.rows, ascending
     rejects: tuple[Reject, ...]
     keeper_of: dict[int, int]  # dropped index -> kept index
-    text_edges: tuple[tuple[int, int], ...]  # near-duplicate texts to keep together
+    group_edges: tuple[tuple[int, int], ...]  # rows alike but kept: they land in one split
 
 
 def _aspect_ok(a: Row, b: Row, tol: float) -> bool:
@@ -140,29 +143,64 @@ def _twin_caption(a: Row, b: Row) -> bool:
     return bool(a.caption.strip()) and (not (a.group_hint or b.group_hint) or a.index == b.index)
 
 
+def _distinct_figures(a: Row, b: Row, config: BuildConfig) -> bool:
+    """Whether two near-alike pictures are different figures: same book, other bytes, and both
+    captioned with different labels (or, unlabelled, captions less alike than
+    `distinct_caption_ratio`). A picture printed twice keeps its caption, so it stays a duplicate."""
+    if a.source_sha256 != b.source_sha256 or a.image_sha256 == b.image_sha256:
+        return False
+    ca, cb = normalize_text(a.caption), normalize_text(b.caption)
+    if not ca or not cb:
+        return False
+    if a.label and b.label:
+        return normalize_text(a.label) != normalize_text(b.label)
+    return SequenceMatcher(None, ca, cb, autojunk=False).ratio() < config.distinct_caption_ratio
+
+
 def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
     """Given ingested rows, return the rows to keep, the dropped rows as rejects and text edges."""
     rows = data.rows
     img_edges, thumbs = image_edges(data, config)
     uf = UnionFind(len(rows))
+    # each cluster's members by book: a link must not join two different figures of one book,
+    # not even through copies in other books (a rendered twin of 图16 alike to 图17)
+    by_book: dict[int, dict[str, list[int]]] = {}
+    group_edges = []
+
+    def join(i: int, j: int) -> bool:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            return True
+        bi = by_book.pop(ri, None) or {rows[ri].source_sha256: [ri]}
+        bj = by_book.pop(rj, None) or {rows[rj].source_sha256: [rj]}
+        if any(_distinct_figures(rows[a], rows[b], config)
+               for book, members in bi.items() for a in members for b in bj.get(book, ())):
+            by_book[ri], by_book[rj] = bi, bj
+            group_edges.append((i, j))  # alike, so kept in one split, but both stay
+            return False
+        uf.union(i, j)
+        for book, members in bj.items():
+            bi.setdefault(book, []).extend(members)
+        by_book[uf.find(i)] = bi
+        return True
+
     why: dict[tuple[int, int], str] = {}
     image_linked: set[int] = set()
     for i, j, detail in img_edges:
-        uf.union(i, j)
+        if not join(i, j):
+            continue
         why[(i, j)] = why[(j, i)] = detail
         image_linked.update((i, j))
-    text_edges = []
     for i, j, jac in text_pairs([r.text for r in rows], config):
         cos = float(thumbs[i] @ thumbs[j])
         same_caption = _twin_caption(rows[i], rows[j])
-        if same_caption or (cos >= config.text_drop_similarity
-                            and _aspect_ok(rows[i], rows[j], config.aspect_tolerance)):
-            uf.union(i, j)
+        if (same_caption or (cos >= config.text_drop_similarity
+                             and _aspect_ok(rows[i], rows[j], config.aspect_tolerance))) and join(i, j):
             caption = ", same caption" if same_caption else ""
             why.setdefault((i, j), f"text Jaccard {jac:.2f}, thumbnail cosine {cos:.3f}{caption}")
             why.setdefault((j, i), why[(i, j)])
         else:
-            text_edges.append((i, j))
+            group_edges.append((i, j))
     keeper_of: dict[int, int] = {}
     rejects = []
     for members in uf.groups():
@@ -174,7 +212,7 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
             if m == keeper:
                 continue
             if CURATOR_RESTORED in rows[m].evidence:  # a curator said keep it: group, never drop
-                text_edges.append((m, keeper))
+                group_edges.append((m, keeper))
                 continue
             keeper_of[m] = keeper
             if _same_pixels(rows[m], rows[keeper], spool, keep_px):
@@ -187,4 +225,4 @@ def dedupe(data: Ingested, spool: ImageSpool, config: BuildConfig) -> Deduped:
                 detail = why.get((m, keeper), "near-duplicate description and picture")
             rejects.append(duplicate_reject(rows[m], reason, rows[keeper].id, detail))
     keep = tuple(i for i in range(len(rows)) if i not in keeper_of)
-    return Deduped(keep, tuple(rejects), keeper_of, tuple(text_edges))
+    return Deduped(keep, tuple(rejects), keeper_of, tuple(dict.fromkeys(group_edges)))

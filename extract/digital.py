@@ -9,7 +9,9 @@ import pymupdf
 
 from culti.records import BBox, Figure, FigureOrigin, Reject, RejectReason, Stage
 
+from .candidate import Candidate, drawing_count, overlap
 from .config import ExtractConfig
+from .drawings import drawings_over_images, labelled_charts, vector_candidates, visible_drawings
 from .images import (
     Encoded,
     decode_xref,
@@ -18,21 +20,7 @@ from .images import (
     render_region,
     xref_meta,
 )
-from .text import to_display
-
-VECTOR_DPI = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One thing drawn on the page that might be a figure, in displayed coordinates."""
-
-    rect: pymupdf.Rect  # visible area (clipped to page and clip path)
-    xrefs: tuple[int, ...]  # image xrefs; () for vector drawings
-    digest: str  # content digest (repetition across pages)
-    zoom: float  # pixels per point at native resolution
-    clipped: bool
-    kind: str  # image | tiles | vector
+from .text import pymupdf_lines, to_display
 
 
 def image_digest(doc: pymupdf.Document, xref: int) -> str:
@@ -41,49 +29,78 @@ def image_digest(doc: pymupdf.Document, xref: int) -> str:
 
 
 def image_candidates(page: pymupdf.Page, doc: pymupdf.Document,
-                     clips: list[pymupdf.Rect]) -> list[Candidate]:
-    """Given a page and its clip rects (displayed), return each image placement as a
-    Candidate showing only its visible part, strips and tiles merged into one."""
+                     repeated: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Given a page (and the book's repeated image digests), return each image placement as a
+    Candidate showing only its visible part (cut by the clip paths in force when it was drawn),
+    strips and tiles merged into one; a repeated image (a slide's corner ornament) overlapping
+    a picture is never merged into it."""
     matrix, page_rect = page.rotation_matrix, page.rect
     out: list[Candidate] = []
-    for info in image_placements(page):
+    for info in shown_placements(page, doc):
         xref = info.get("xref", 0)
-        full = pymupdf.Rect(info["bbox"]) * matrix
+        full = pymupdf.Rect(info["full"]) * matrix
         if full.is_empty or xref <= 0:
             continue
-        shown = _shown_area(full, clips) & page_rect
+        shown = (pymupdf.Rect(info["bbox"]) * matrix) & page_rect
         if shown.is_empty:
             continue
         clipped = abs(shown.get_area() - full.get_area()) > 0.02 * full.get_area()
         zoom = max(info["width"] / max(full.width, 1e-3), info["height"] / max(full.height, 1e-3))
         out.append(Candidate(shown, (xref,), image_digest(doc, xref), zoom, clipped, "image"))
-    return merge_tiles(out, max_overlap_area=0.5 * page_rect.get_area())
+    # an image over (or under) another may be a fully transparent box (a text frame's shadow):
+    # it shows nothing, and merged with the picture it would swallow the caption beside it
+    hidden = [c for c in out if any(o is not c and o.rect.intersects(c.rect) for o in out)
+              and _transparent(doc, c.xrefs[0])]
+    alone = [c for c in out if c not in hidden
+             and (c.digest in repeated or f"x{c.xrefs[0]}" in repeated)]
+    rest = [c for c in out if c not in hidden and c not in alone]
+    return merge_tiles(rest, max_overlap_area=0.5 * page_rect.get_area()) + alone + [
+        Candidate(c.rect, c.xrefs, c.digest, c.zoom, c.clipped, "hidden") for c in hidden]
+
+
+def _transparent(doc: pymupdf.Document, xref: int) -> bool:
+    """Given an image xref, return True when its soft mask is zero everywhere (invisible)."""
+    kind, value = doc.xref_get_key(xref, "SMask")
+    if kind != "xref":
+        return False
+    mask = pymupdf.Pixmap(doc, int(value.split()[0]))
+    return bool(mask.w and mask.h and mask.is_unicolor and mask.pixel(0, 0)[0] == 0)
 
 
 def image_placements(page: pymupdf.Page) -> list[dict]:
     """Given a page, return get_image_info() entries with their xref: matched by pixel size to
     the page's image list, which avoids hashing every decoded image (xrefs=True does)."""
     infos = page.get_image_info()
+    return _with_xrefs(page, infos, lambda: page.get_image_info(xrefs=True))
+
+
+def shown_placements(page: pymupdf.Page, doc: pymupdf.Document) -> list[dict]:
+    """Given a page, return its image placements as image_placements does, with "bbox" cut to
+    the clip paths in force where each is drawn (MuPDF's TEXT_CLIP) and "full" the uncut one."""
+    textpage = page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_CLIP)
+    infos = [{**i, "full": pymupdf.Rect(0, 0, 1, 1) * pymupdf.Matrix(i["transform"])}
+             for i in textpage.extractIMGINFO()]
+
+    def hashed() -> list[dict]:
+        plain = image_placements(page)  # its digests are cached on the page by get_image_info
+        if len(plain) == len(infos):  # the same placements in the same drawing order
+            return plain
+        digests = {pymupdf.Pixmap(doc, x).digest: x for x in {i[0] for i in page.get_images()}}
+        return [{"xref": digests.get(h["digest"], 0)} for h in textpage.extractIMGINFO(hashes=True)]
+
+    return _with_xrefs(page, infos, hashed)
+
+
+def _with_xrefs(page: pymupdf.Page, infos: list[dict], by_digest) -> list[dict]:
+    """Given image infos, return them with the xref matched by pixel size, or from `by_digest()`
+    (entries in the same order) where two images share a size: only digests tell them apart."""
     by_size: dict[tuple[int, int], list[int]] = {}
     for item in page.get_images(full=True):
         by_size.setdefault((item[2], item[3]), []).append(item[0])
     sizes = [(i["width"], i["height"]) for i in infos]
-    if any(len(set(by_size.get(s, []))) != 1 for s in sizes):
-        return page.get_image_info(xrefs=True)  # same-size images: only hashes tell them apart
-    return [{**info, "xref": by_size[s][0]} for info, s in zip(infos, sizes, strict=True)]
-
-
-def _shown_area(full: pymupdf.Rect, clips: list[pymupdf.Rect]) -> pymupdf.Rect:
-    """Given an image's full rect and the page's clip rects, return the part a clip that cuts
-    into the image leaves visible (the image itself carries no record of its clip)."""
-    shown = pymupdf.Rect(full)
-    for clip in clips:
-        inter = clip & full
-        if inter.is_empty or clip.contains(full + (1, 1, -1, -1)):
-            continue
-        if inter.get_area() >= 0.1 * full.get_area():
-            shown &= clip
-    return shown if not shown.is_empty else pymupdf.Rect(full)
+    if all(len(set(by_size.get(s, []))) == 1 for s in sizes):
+        return [{**info, "xref": by_size[s][0]} for info, s in zip(infos, sizes, strict=True)]
+    return [{**info, "xref": h.get("xref", 0)} for info, h in zip(infos, by_digest(), strict=True)]
 
 
 def merge_tiles(cands: list[Candidate], tol: float = 1.5,
@@ -122,25 +139,6 @@ def _join(a: Candidate, b: Candidate) -> Candidate:
                      a.clipped or b.clipped, "tiles")
 
 
-def vector_candidates(page: pymupdf.Page, drawings: list[dict]) -> list[Candidate]:
-    """Given a page and its drawings, return clusters of them as candidates."""
-    if not drawings:
-        return []
-    matrix = page.rotation_matrix
-    out = []
-    for cluster in page.cluster_drawings(drawings=drawings, final_filter=False):
-        inside = [d for d in drawings if pymupdf.Rect(d["rect"]) in cluster + (-1, -1, 1, 1)]
-        if len(inside) < 1:
-            continue
-        rect = (pymupdf.Rect(cluster) * matrix) & page.rect
-        if rect.is_empty and rect.width + rect.height <= 0:
-            continue
-        digest = hashlib.sha1(repr([(d.get("type"), len(d["items"])) for d in inside]).encode())
-        out.append(Candidate(rect, (), f"v{len(inside)}-{digest.hexdigest()[:12]}",
-                             VECTOR_DPI / 72, False, "vector"))
-    return out
-
-
 def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
              repeated: frozenset[str], scan_like: bool = False) -> tuple[RejectReason | None, str]:
     """Given a candidate, return (None, "") for a figure or (reason, detail) for a drop."""
@@ -160,12 +158,13 @@ def classify(cand: Candidate, page_rect: pymupdf.Rect, config: ExtractConfig,
         return RejectReason.BACKGROUND, f"covers the page behind the text ({size})"
     small = min(w, h) < config.min_figure_side_pt or area_frac < config.min_figure_area_frac
     floor = min(w, h) < config.floor_side_pt or w * h < config.floor_area_pt2
-    if small and not floor and not in_band and cand.kind != "vector":
+    drawn = cand.kind in ("vector", "mixed")
+    if small and not floor and not in_band and not drawn:
         return None, ""  # small but no icon: a figure if align finds its caption, else too_small
     if small:
-        reason = RejectReason.ORNAMENT if in_band or cand.kind == "vector" else RejectReason.TOO_SMALL
+        reason = RejectReason.ORNAMENT if in_band or drawn else RejectReason.TOO_SMALL
         return reason, f"{'in header/footer band, ' if in_band else ''}{size}"
-    if cand.kind == "vector" and area_frac < config.vector_min_area_frac:
+    if drawn and area_frac < config.vector_min_area_frac:
         return RejectReason.ORNAMENT, f"small drawing cluster ({size})"
     if in_band and area_frac < 4 * config.min_figure_area_frac:
         return RejectReason.ORNAMENT, f"in header/footer band ({size})"
@@ -183,7 +182,10 @@ def encode_candidate(page: pymupdf.Page, doc: pymupdf.Document, cand: Candidate,
         if info and image_keeps_bytes(info, xref_meta(doc, xref)):
             return Encoded(info["image"], info["ext"], info["width"], info["height"]), \
                 FigureOrigin.EMBEDDED
-        pix = decode_xref(doc, xref, info.get("smask", 0) if info else 0)
+        try:
+            pix = decode_xref(doc, xref, info.get("smask", 0) if info else 0)
+        except (ValueError, RuntimeError):  # a pixel format PyMuPDF cannot convert: show the page
+            return render_region(page, cand.rect, cand.zoom, False, q), FigureOrigin.RENDERED
         return encode_pixmap(pix, photo=(info or {}).get("ext") in ("jpeg", "jpx"), quality=q), \
             FigureOrigin.RENDERED
     photo = cand.kind != "vector" and _any_photo(doc, cand.xrefs)
@@ -199,30 +201,45 @@ def _any_photo(doc: pymupdf.Document, xrefs: tuple[int, ...]) -> bool:
 
 
 def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
-                    config: ExtractConfig, paths: list[dict] | None = None
-                    ) -> tuple[list[Figure], list[Reject], list[BBox]]:
+                    config: ExtractConfig, paths: list[dict] | None = None,
+                    textdict: dict | None = None) -> tuple[list[Figure], list[Reject], list[BBox]]:
     """Given a born-digital page (and its drawings, when the caller has them with glyph
-    outlines taken out), return its figures, the rejects, and the figure boxes."""
+    outlines taken out; its text, to take in the labels around charts), return its figures,
+    the rejects, and the figure boxes."""
     page_rect = page.rect
     if paths is None:
         paths = page.get_drawings(extended=True)
-    clips = [pymupdf.Rect(p["scissor"]) * page.rotation_matrix for p in paths
-             if p.get("type") == "clip" and p.get("scissor") is not None]
-    images = image_candidates(page, doc, clips)
-    vectors = vector_candidates(page, [p for p in paths if p.get("type") not in ("clip", "group")])
+    images = image_candidates(page, doc, ctx.repeated)
+    shown = [c for c in images if c.kind != "hidden"]
+    visible = visible_drawings(paths)
+    vectors = vector_candidates(page, visible)
+    if textdict is not None and any(drawing_count(v) >= config.vector_min_items for v in vectors):
+        matrix = page.rotation_matrix
+        lines = [(pymupdf.Rect(ln["bbox"]) * matrix, ln["text"]) for ln in pymupdf_lines(textdict)]
+        vectors = labelled_charts(vectors, shown, lines, config.vector_min_items,
+                                  config.floor_side_pt)
+    shapes = [pymupdf.Rect(d["rect"]) * page.rotation_matrix for d in visible]
+    vectors, shown = drawings_over_images(vectors, shown, shapes, config.vector_min_items,
+                                          config.background_area_frac * page_rect.get_area())
+    images = shown + [c for c in images if c.kind == "hidden"]
     figures_c: list[Candidate] = []
     rejects: list[Reject] = []
     for cand in images:
+        if cand.kind == "hidden":
+            rejects.append(ctx.reject(RejectReason.ORNAMENT, cand.rect,
+                                      "fully transparent image (soft mask all zero)"))
+            continue
         reason, detail = classify(cand, page_rect, config, ctx.repeated)
         if reason is None:
             figures_c.append(cand)
         else:
             rejects.append(ctx.reject(reason, cand.rect, detail))
     for cand in vectors:
-        if any(_overlap(cand.rect, f.rect) > 0.3 for f in figures_c + images):
+        if cand.kind == "vector" and any(overlap(cand.rect, f.rect) > 0.3
+                                         for f in figures_c + shown):
             continue  # frames and overlays around an image belong to that image
         reason, detail = classify(cand, page_rect, config, ctx.repeated)
-        if reason is None and _drawing_count(cand) < config.vector_min_items:
+        if reason is None and drawing_count(cand) < config.vector_min_items:
             reason, detail = RejectReason.ORNAMENT, "too few drawings for a vector figure"
         if reason is None:
             figures_c.append(cand)
@@ -237,17 +254,6 @@ def digital_figures(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
             bbox_pt=to_display(cand.rect, pymupdf.Identity), image=enc.data, image_format=enc.fmt,
             width=enc.width, height=enc.height, origin=origin))
     return figures, rejects, [f.bbox_pt for f in figures]
-
-
-def _drawing_count(cand: Candidate) -> int:
-    return int(cand.digest[1:].split("-")[0]) if cand.kind == "vector" else 1
-
-
-def _overlap(a: pymupdf.Rect, b: pymupdf.Rect) -> float:
-    inter = a & b
-    if inter.is_empty:
-        return 0.0
-    return inter.get_area() / max(min(a.get_area(), b.get_area()), 1e-6)
 
 
 @dataclass(frozen=True, slots=True)

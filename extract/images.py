@@ -49,8 +49,9 @@ def xref_meta(doc: pymupdf.Document, xref: int) -> dict:
 def pixmap_to_rgb(pix: pymupdf.Pixmap) -> pymupdf.Pixmap:
     """Given any pixmap, return an RGB (or grey) one, keeping alpha: CMYK goes through MuPDF's
     colour management so that Adobe-inverted CMYK JPEGs come out right."""
-    if pix.colorspace is None:  # stencil mask: black ink on white
-        pix = pymupdf.Pixmap(pymupdf.csGRAY, pix)
+    if pix.colorspace is None:  # stencil mask (/ImageMask): alpha only, painted as black ink
+        ink = np.frombuffer(pix.samples, np.uint8)[pix.n - 1::pix.n]
+        pix = pymupdf.Pixmap(pymupdf.csGRAY, pix.w, pix.h, (255 - ink).tobytes(), False)
     if pix.colorspace.n not in (1, 3):
         pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
     return pix

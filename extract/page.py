@@ -240,7 +240,7 @@ def extract_page(doc: pymupdf.Document, ctx: PageContext, config: ExtractConfig,
             figures, rejects, boxes, blocks = outline_page(page, doc, ctx, config, textdict,
                                                            (paths, glyphs))
         else:
-            figures, rejects, boxes = digital_figures(page, doc, ctx, config, paths)
+            figures, rejects, boxes = digital_figures(page, doc, ctx, config, paths, textdict)
             blocks, reading = text_blocks(page, textdict, config,
                                           _PlumberPage(plumber_doc, ctx.page))
             if not reading:

@@ -66,6 +66,21 @@ def test_stops_at_heading_and_at_paragraph_about_another_figure():
     assert texts(align_book([q], CFG)) == {"图5-1": "缂丝通经断纬。"}
 
 
+def test_sentence_carried_on_under_a_figure_is_no_description():
+    """Real journal (mineru-demo1-hydrology.pdf p10): under Fig. 5 the column's running text
+    resumes mid-sentence ("substantially varying spatial scales, ..."): not the figure's text."""
+    def page(first: str):
+        return page_of(1, [fig(1, 0, (47, 94, 263, 440))], [
+            cap(1, "Fig. 5. Number of zero flow days for average rainfall.", (47, 446, 263, 470)),
+            blk(1, first + " spatial scales, soils and geology, species planted and climate.\n"
+                "The response was fitted for each catchment.", (47, 480, 263, 520)),
+        ])
+    carried = align_book([page("substantially varying")], CFG).pairs[0]
+    assert carried.text == "Number of zero flow days for average rainfall."  # falls back to the title
+    own = align_book([page("Zero flow days over varying")], CFG).pairs[0]
+    assert own.text.startswith("Zero flow days over varying")
+
+
 def test_body_reference_used_when_nothing_follows_the_caption():
     p = page_of(1, [fig(1, 0, (100, 400, 495, 760))], [
         blk(1, "唐代织锦种类繁多。如图3-2所示，团窠外环为联珠，内饰猪头。图3-9则另是一类。", (60, 80, 535, 140)),

@@ -93,3 +93,10 @@ def test_wrapped_title_line_joins_the_title_not_the_description():
     parsed = parse_caption("图版一六〇 第196窟北壁供养人\n行列\n晚唐壁画，位于莫高窟第196窟北壁。")
     assert parsed.title == "第196窟北壁供养人行列"
     assert parsed.rest.startswith("晚唐壁画")
+
+
+def test_word_caption_label_tubiao_is_a_label():
+    """rapiddoc-thesis p8: Word's Chinese caption label 图表 1.1 (its table label 表格 2.1 is none)."""
+    cap = parse_caption("图表 1.1 这是一幅牛的图片")
+    assert cap.label == "图表1-1" and cap.title == "这是一幅牛的图片" and cap.printed_label == "图表1.1"
+    assert parse_caption("如图表1.1所示，牛很大") is None and parse_caption("表格 2.1 一个简单的表格") is None

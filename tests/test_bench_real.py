@@ -48,3 +48,15 @@ def test_page_subset_caps_long_books_only():
     assert bench.page_subset({"page_count": 3}, max_pages=5) is None
     assert bench.page_subset({"page_count": 30}, max_pages=5) == [1, 2, 3, 4, 5]
     assert bench.page_subset({"page_count": 30}, max_pages=0) is None
+
+
+def test_rendered_books_are_scored_as_their_own_page_kind(tmp_path):
+    bench = _bench()
+    _pdf(tmp_path / "scan.pdf", 1)
+    _pdf(tmp_path / "rendered.pdf", 1)
+    truth = {"version": 2, "books": [
+        {"file": "scan.pdf", "kind": "scanned", "figures": []},
+        {"file": "rendered.pdf", "kind": "scanned", "rendered": True, "figures": []}]}
+    out, paths, pages = bench.prepare(truth, tmp_path, tmp_path / "work", set(), 0)
+    assert [b["kind"] for b in out["books"]] == ["scanned", bench.RENDERED_KIND]
+    assert [p.name for p in paths] == ["scan.pdf", "rendered.pdf"] and pages == 2

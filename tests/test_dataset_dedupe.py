@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from PIL import Image
@@ -28,9 +29,10 @@ def test_rescan_resize_recompress_and_png_copies_are_dropped(tmp_path):
     copies = [
         make_pair(7, encode(rescan(base, 1), quality=70), book="silk-a-scan.pdf", page=2,
                   origin=TextOrigin.OCR, confidence=0.8),  # larger, but a lower-confidence OCR copy
-        make_pair(7, encode(base.resize((240, 180), Image.Resampling.LANCZOS), quality=60), page=9),
+        make_pair(7, encode(base.resize((240, 180), Image.Resampling.LANCZOS), quality=60),
+                  book="silk-a-reprint.pdf", page=9),
         make_pair(7, encode(Image.open(io.BytesIO(original.figure.image)).convert("RGB"), "PNG"),
-                  page=11, fmt="png"),  # same decoded pixels, other encoding
+                  book="silk-a-png.pdf", page=11, fmt="png"),  # same decoded pixels, other encoding
     ]
     others = distinct_pairs(12, start=100)
     data, out, _ = _run([original, *copies, *others], tmp_path)
@@ -69,6 +71,46 @@ def test_pdf_text_beats_ocr_then_id_order(tmp_path):
     assert [(r.item_id, r.duplicate_of) for r in out.rejects] == [(twin_b.id, twin_a.id)]
 
 
+def test_alike_pictures_of_one_book_with_other_captions_are_kept_and_grouped(tmp_path):
+    """A mural before and after restoration, two screenshots of one table (real corpus: the
+    Dunhuang handout, an IBM redbook): near-alike pictures the book captions differently are
+    different figures; they stay, in one split. The same picture under its own caption again is a copy."""
+    base = picture(31)
+    before = make_pair(31, encode(base, quality=92), page=4, index=0)
+    after = make_pair(31, encode(rescan(base, 1), quality=80), page=4, index=1)  # labelled 图4-2
+    again = replace(make_pair(31, encode(base, quality=60), page=9, index=0),
+                    caption=before.caption, label=before.label)  # reprinted under the same caption
+    data, out, _ = _run([before, after, again], tmp_path)
+    kept = {data.rows[i].id for i in out.keep}
+    assert kept == {before.id, after.id}
+    assert [(r.item_id, r.duplicate_of) for r in out.rejects] == [(again.id, before.id)]
+    assert (0, 1) in out.group_edges or (1, 0) in out.group_edges
+    unlabelled = [replace(make_pair(31, encode(base, quality=92), page=4, index=0),
+                          caption="超分辨率前", label="", title="超分辨率前"),
+                  replace(make_pair(31, encode(rescan(base, 1), quality=80), page=4, index=1),
+                          caption="超分辨率后", label="", title="超分辨率后")]
+    (tmp_path / "unlabelled").mkdir()
+    _, out, _ = _run(unlabelled, tmp_path / "unlabelled")
+    assert out.rejects == () and out.group_edges == ((0, 1),)
+
+
+def test_copies_in_another_book_do_not_join_two_figures_of_one_book(tmp_path):
+    """Real corpus: the Beijing standard's 图16 and 图17 are alike drawings; its rendered twin's
+    copies are alike to both, so links through the twin joined 图16 and 图17 and one was dropped.
+    Each copy goes with one figure; both figures of the book stay."""
+    base = picture(41)
+    a16 = make_pair(41, encode(base, quality=92), page=16, index=0)
+    a17 = make_pair(41, encode(rescan(base, 1), quality=85), page=17, index=0)
+    b16 = make_pair(41, encode(rescan(base, 2), quality=60), book="silk-a-scan.pdf", page=16, index=0,
+                    origin=TextOrigin.OCR)
+    b17 = make_pair(41, encode(rescan(base, 3), quality=60), book="silk-a-scan.pdf", page=17, index=0,
+                    origin=TextOrigin.OCR)
+    data, out, _ = _run([a16, a17, b16, b17], tmp_path)
+    kept = {data.rows[i].id for i in out.keep}
+    assert kept == {a16.id, a17.id}
+    assert {r.item_id for r in out.rejects} == {b16.id, b17.id}
+
+
 def test_distinct_pictures_are_never_merged(tmp_path):
     pairs = distinct_pairs(60, start=1000)
     _, out, _ = _run(pairs, tmp_path)
@@ -81,7 +123,7 @@ def test_same_text_on_different_pictures_groups_instead_of_dropping(tmp_path):
     b = make_pair(12, encode(picture(12)), page=30, desc=desc.replace("。", "，") + "纹")
     _, out, _ = _run([a, b], tmp_path)
     assert out.rejects == ()
-    assert out.text_edges == ((0, 1),)
+    assert out.group_edges == ((0, 1),)
 
 
 def test_text_twin_with_similar_picture_is_dropped_as_near_duplicate_text(tmp_path):
@@ -89,7 +131,8 @@ def test_text_twin_with_similar_picture_is_dropped_as_near_duplicate_text(tmp_pa
     base = picture(21)
     a = make_pair(21, encode(base, quality=90), page=1, desc=desc)
     # a heavy re-scan: the strict image test is tightened so only the text test can link them
-    b = make_pair(21, encode(rescan(base, 5), quality=40), page=2, desc=desc[:-2] + "。")
+    b = make_pair(21, encode(rescan(base, 5), quality=40), book="silk-a-rescan.pdf", page=2,
+                  desc=desc[:-2] + "。")
     config = BuildConfig(thumb_similarity=0.9999, hash_phash_threshold=0, hash_dhash_threshold=0)
     _, out, _ = _run([a, b], tmp_path, config)
     assert [(r.reason, r.item_id, r.duplicate_of) for r in out.rejects] == \
@@ -157,7 +200,7 @@ def test_composite_parts_sharing_caption_and_text_are_kept(tmp_path):
                                                "index": 1})})
     assert a.caption == b.caption and a.id != b.id
     _, out, _ = _run([a, b], tmp_path)
-    assert out.rejects == () and out.text_edges == ((0, 1),)
+    assert out.rejects == () and out.group_edges == ((0, 1),)
 
 
 def test_composite_part_in_the_twin_book_is_not_taken_for_the_twin(tmp_path):
@@ -187,4 +230,4 @@ def test_a_curator_restored_duplicate_is_kept_and_grouped(tmp_path):
     data, out, _ = _run([kept, restored], tmp_path)
     assert out.rejects == ()
     assert {data.rows[i].id for i in out.keep} == {kept.id, restored.id}
-    assert len(out.text_edges) == 1  # grouped with its twin, so both land in one split
+    assert len(out.group_edges) == 1  # grouped with its twin, so both land in one split

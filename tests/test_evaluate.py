@@ -90,6 +90,7 @@ def test_evaluate_command_on_a_hand_made_dataset(tmp_path):
     # --misses lists c.pdf's figure under its file and the reject matching C as a caption miss
     listing = proc.stdout.split("| c.pdf |")[1]
     assert "c.pdf:\n  p1 missed" in listing and "caption" in listing.split("c.pdf:")[0]
+    assert "dropped" in listing.split("c.pdf:")[0]  # the reject matching C, with its reason
 
 
 def test_evaluate_command_rejects_a_bad_truth_file(tmp_path):

@@ -59,10 +59,10 @@ def test_cache_resumes_and_recomputes_on_changed_parameter(book, tmp_path, count
 def test_failing_page_does_not_stop_the_book(book, monkeypatch, tmp_path):
     real = extract.digital.digital_figures
 
-    def broken_on_page_3(page, doc, ctx, config, paths=None):
+    def broken_on_page_3(page, doc, ctx, config, paths=None, textdict=None):
         if ctx.page == 3:
             raise ValueError("bad image stream")
-        return real(page, doc, ctx, config, paths)
+        return real(page, doc, ctx, config, paths, textdict)
 
     monkeypatch.setattr(extract.page, "digital_figures", broken_on_page_3)
     pages = list(extract_book(book, CONFIG, tmp_path / "cache"))

@@ -208,3 +208,74 @@ def test_committed_truth_matches_sources_and_schema() -> None:
             assert item["why"] and item["page"] in pages
     assert sum(len(b["figures"]) for b in truth["books"]) >= 200
     assert sum(1 for b in truth["books"] if b["kind"] == "scanned") >= 4
+    # a rendered scan is no real scan: marked so, and its labels are its source's on those pages
+    books = {b["file"]: b for b in truth["books"]}
+    rendered = [b for b in truth["books"] if b.get("rendered")]
+    assert rendered and all(b["file"].startswith("scan-rendered-") for b in rendered)
+    for book in rendered:
+        recipe = sources[book["file"]]
+        assert recipe["kind"] == "rendered_scan" and book["kind"] == "scanned"
+        source = books[recipe["from"]]
+        page_of = {old: new for new, old in enumerate(recipe["pages"], 1)}
+        want = [
+            (page_of[f["page"]], f["bbox"], f["caption"], f["description"])
+            for f in source["figures"]
+            if f["page"] in page_of
+        ]
+        assert want == [
+            (f["page"], f["bbox"], f["caption"], f["description"]) for f in book["figures"]
+        ]
+        assert len(book["not_figures"]) == sum(
+            1 for n in source["not_figures"] if n["page"] in page_of
+        )
+
+
+def test_rendered_scan_keeps_page_sizes_and_is_deterministic(
+    mirror, tmp_path: Path, capsys
+) -> None:
+    """A rendered_scan entry renders pages of a restored corpus file into an image-only grey PDF
+    with the same page sizes (so the source's labels carry over); the bytes repeat exactly."""
+    restore = _load("restore")
+    root, commit, files = mirror
+    source = pymupdf.open()
+    for width, height in ((300, 400), (500, 250)):
+        page = source.new_page(width=width, height=height)
+        page.draw_rect(pymupdf.Rect(20, 20, 120, 90), color=(1, 0, 0), fill=(0, 0, 1))
+        page.insert_text((20, 120), "Figure 1 A red frame")
+    pdf = source.tobytes()
+    (tmp_path / "src.pdf").write_bytes(pdf)
+    once = restore.render_scan(pdf, [2, 1], 150, 0.7, 60)
+    assert once == restore.render_scan(pdf, [2, 1], 150, 0.7, 60)
+    out = pymupdf.open(stream=once, filetype="pdf")
+    assert [tuple(round(v, 2) for v in p.rect[2:]) for p in out] == [(500, 250), (300, 400)]
+    for page in out:
+        assert not page.get_text().strip()
+        (info,) = page.get_image_info(xrefs=True)
+        assert [round(v, 1) for v in info["bbox"]] == [round(v, 1) for v in page.rect]
+        assert pymupdf.Pixmap(out, info["xref"]).n == 1  # grey
+    # restore renders it from the file restored before it; without that file it says so
+    sources = {
+        "version": 1,
+        "files": [
+            {
+                "name": "scan-rendered.pdf",
+                "repo": "someone/docs",
+                "commit": commit,
+                "kind": "rendered_scan",
+                "from": "src.pdf",
+                "from_sha256": _sha(pdf),
+                "pages": [2, 1],
+                "dpi": 150,
+                "blur": 0.7,
+                "jpeg_quality": 60,
+                "sha256": _sha(once),
+            }
+        ],
+    }
+    (tmp_path / "s.json").write_text(json.dumps(sources), encoding="utf-8")
+    argv = ["--mirror-root", str(root), "--sources", str(tmp_path / "s.json")]
+    assert restore.main(["--dest", str(tmp_path / "empty"), *argv]) == 1
+    assert "restore src.pdf first" in capsys.readouterr().out
+    assert restore.main(["--dest", str(tmp_path), *argv]) == 0
+    assert (tmp_path / "scan-rendered.pdf").read_bytes() == once
+    assert "differ" not in capsys.readouterr().out

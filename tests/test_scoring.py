@@ -142,6 +142,9 @@ def test_pairing_reads_english_labels_as_the_label_column_spells_them():
     assert pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), caption="Fig. 1-1 IBM z16"))
     assert not pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), label="图1-12"))
     assert not pairing_correct(fig, FoundRow(1, (0, 0, 1, 1), caption="Figure 1-12 other"))
+    word = TruthFigure("w", 8, (0, 0, 1, 1), label="图表 1.1", title="这是一幅牛的图片")  # Word's label
+    assert pairing_correct(word, FoundRow(1, (0, 0, 1, 1), label="图表1-1"))
+    assert not pairing_correct(word, FoundRow(1, (0, 0, 1, 1), label="图表1-11"))
 
 
 def test_bleed_counts_foreign_runs_not_shared_phrases():
@@ -274,6 +277,7 @@ def test_misses_name_what_the_scores_count_against_a_book():
     # on page 2 the reject matches C (its caption is empty) and the bleeding row is extra
     assert (1, "extra") in kinds and (1, "caption") in kinds and (1, "text") in kinds
     assert (2, "caption") in kinds and (2, "extra") in kinds and (2, "missed") not in kinds
+    assert (2, "dropped") in kinds  # found only as a reject: no pair
     extra = [m for m in items if m["what"] == "extra"]
     assert [m["bbox"] for m in extra] == [[50, 50, 55, 56], [60, 60, 70, 70]]  # the neutral row is not listed
     assert misses(_book(), [])[0] == {"page": 1, "what": "missed", "key": "A", "bbox": [0, 0, 10, 10],

@@ -7,7 +7,11 @@ sources.json, first from a local git mirror (<mirror-root>/<owner>+<name>/repo, 
 when one exists, else from https://raw.githubusercontent.com/<owner>/<name>/<commit>/<path>.
 Every source is checked against its sha256. "wrapped_scan" entries are page images (scans of
 real pages) that are wrapped into a PDF here, one image per page, deterministically.
-Standard library + PyMuPDF only. Exit status 0 when at least one file was restored.
+"rendered_scan" entries are NOT real scans: pages of another corpus file (restored first) rendered
+grey at a fixed dpi, mildly degraded (a slight Gaussian blur, JPEG compression) and wrapped as an
+image-only PDF with the same page sizes, so that the source's labels carry over.
+Standard library + PyMuPDF (+ Pillow for the rendered scans). Exit status 0 when at least one file
+was restored.
 """
 
 from __future__ import annotations
@@ -83,10 +87,50 @@ def wrap_scan(images: list[bytes], dpi: int) -> bytes:
     return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
 
 
+def render_scan(pdf: bytes, pages: list[int], dpi: int, blur: float, quality: int) -> bytes:
+    """Render `pages` (1-based) of `pdf` grey at `dpi`, blur by `blur` px (Gaussian radius), encode
+    as JPEG at `quality` and wrap each as an image-only page of the source page's size; no
+    randomness, so the bytes are deterministic for given PyMuPDF and Pillow versions."""
+    import io
+
+    import pymupdf
+    from PIL import Image, ImageFilter
+
+    src = pymupdf.open(stream=pdf, filetype="pdf")
+    doc = pymupdf.open()
+    for number in pages:
+        page = src[number - 1]
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+        image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+        image = image.filter(ImageFilter.GaussianBlur(blur))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=quality, optimize=False)
+        out_page = doc.new_page(width=page.rect.width, height=page.rect.height)
+        out_page.insert_image(out_page.rect, stream=buffer.getvalue(), keep_proportion=False)
+    doc.set_metadata({})
+    return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+
+
+def restore_rendered(entry: dict, dest: Path) -> tuple[bool, str]:
+    src = dest / entry["from"]
+    if not src.exists() or sha256(src.read_bytes()) != entry["from_sha256"]:
+        return False, f"restore {entry['from']} first (the pages are rendered from it)"
+    pdf = render_scan(
+        src.read_bytes(), entry["pages"], entry["dpi"], entry["blur"], entry["jpeg_quality"]
+    )
+    (dest / entry["name"]).write_bytes(pdf)
+    note = f"rendered from {entry['from']} ({len(entry['pages'])} pages; not a real scan)"
+    if sha256(pdf) != entry["sha256"]:
+        note += "; PDF bytes differ from the recorded sha256 (other PyMuPDF/Pillow version?), pages are the same"
+    return True, note
+
+
 def restore_one(entry: dict, dest: Path, mirror_root: Path) -> tuple[bool, str]:
     out = dest / entry["name"]
     if out.exists() and sha256(out.read_bytes()) == entry["sha256"]:
         return True, "present"
+    if entry["kind"] == "rendered_scan":
+        return restore_rendered(entry, dest)
     repo, commit = entry["repo"], entry["commit"]
     if entry["kind"] == "pdf":
         data, where = fetch(mirror_root, repo, commit, entry["path"], entry["source_sha256"])

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             (
                 book["file"],
-                book["kind"],
+                book["kind"] + (" (rendered)" if book.get("rendered") else ""),
                 book["domain"],
                 sources[book["file"]]["kind"],
                 f"{labelled}/{book['page_count']}",
@@ -56,12 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     for row in [header, *rows]:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)))
     scanned = sum(1 for b in truth["books"] if b["kind"] == "scanned")
+    rendered = sum(1 for b in truth["books"] if b.get("rendered"))
     print(
         f"files {len(rows)}, captioned figures {sum(r[5] for r in rows)} "
-        f"(scanned pages: {sum(r[5] for r in rows if r[1] == 'scanned')}; heritage domains: "
+        f"(real scanned pages: {sum(r[5] for r in rows if r[1] == 'scanned')}; rendered scans, "
+        f"not real: {sum(r[5] for r in rows if r[1] == 'scanned (rendered)')}; heritage domains: "
         f"{sum(r[5] for r in rows if r[2] != 'other')}; without a label: {sum(r[6] for r in rows)}; "
         f"with a description: {sum(r[7] for r in rows)}; caption beside: {sum(r[8] for r in rows)}), "
-        f"scanned files {scanned}, outline files {sum(1 for r in rows if r[1] == 'outline')}, "
+        f"scanned files {scanned} ({rendered} of them rendered), outline files {sum(1 for r in rows if r[1] == 'outline')}, "
         f"not_figures {sum(r[9] for r in rows)}, neutral {sum(r[10] for r in rows)}"
     )
     return 0

@@ -15,6 +15,10 @@ web printouts):
 | 5 | multi-line | a caption whose title wraps onto a second centred line, then its description |
 | 6 | positional | 图1（左）… 图2（右）… on one line under a row of two; 上/下 under a stack of two |
 | 7 | caption-only | labelled captions and no description, then a heading and body prose |
+| 8 | vertical-caption | a caption set vertically (one character a line, in two runs) right of a picture, a table under it; a caption at a distance right of another picture |
+| 9 | caption-then-heading | 图N captions, each followed by a numbered list item "（2）…样例：" over the next picture, and a numbered clause "5.4.6…" |
+| 10-11 | page-break | a composite whose (1)(2) end one page and (3)(4) with the caption 图1 open the next; a picture ending page 10 whose caption 图2 opens page 11 |
+| 12-13 | running-text | a picture set into running prose: the paragraph after its caption carries on the one before it; English figures followed by a heading and by a lead-in "… the following steps:" |
 
 The truth entry follows the real corpus schema (`truth.json` version 2): `label` is "" where the
 caption has none, `description` "" where none is printed, `not_figures` lists the icon and the
@@ -41,7 +45,7 @@ BODY, DESC_SIZE, CAP, SMALL = 10.5, 9.0, 10.0, 8.0
 FILE = "real-layouts-digital.pdf"
 BOOK_ID = "real-layouts"
 CASES = ("unlabelled", "plate-grid", "small-figures", "one-caption", "multi-line", "positional",
-         "caption-only")
+         "caption-only", "vertical-caption", "caption-then-heading", "page-break", "running-text")
 
 
 def _r(box: BBox | None) -> list[float] | None:
@@ -109,17 +113,20 @@ class _Book:
     def figure(self, p: PagePlan, rect: BBox, pic: Picture, case: str, *, label: str, title: str,
                caption: str, caption_bbox: BBox, position: str, description: str = "",
                description_bbox: BBox | None = None, composite: str | None = None,
-               places: list[tuple[BBox, Picture]] | None = None) -> str:
+               places: list[tuple[BBox, Picture]] | None = None, caption_page: int | None = None,
+               subcaption: str | None = None, subcaption_bbox: BBox | None = None) -> str:
         key = f"{BOOK_ID}-{len(self.figures) + 1:03d}"
         for k, (r, pc) in enumerate(places or [(rect, pic)]):  # places: one figure, several images
             p.items.append(Place(r, FigureSpec(f"{key}-{k}", pc, label, title, caption, description)))
         self.figures.append({
             "key": key, "case": case, "page": p.number, "bbox": _r(rect), "label": label,
-            "title": title, "caption": caption, "caption_page": p.number,
+            "title": title, "caption": caption, "caption_page": caption_page or p.number,
             "caption_bbox": _r(caption_bbox), "caption_position": position,
             "description": description, "description_bbox": _r(description_bbox),
-            "composite": composite, "crop_of": None, "subcaption": None,
+            "composite": composite, "crop_of": None, "subcaption": subcaption,
         })
+        if subcaption_bbox is not None:
+            self.figures[-1]["subcaption_bbox"] = _r(subcaption_bbox)
         return key
 
 
@@ -257,11 +264,133 @@ def _caption_only(b: _Book) -> None:
                 340, BODY)
 
 
+def _vertical_caption(b: _Book) -> None:
+    """A slide handout: a caption set vertically right of its picture, one character a line (in
+    two runs, as a text box broken by a word), a table of results under the picture; a second
+    picture whose caption stands alone in the free column to its right, at a distance."""
+    p = b.page()
+    rect = (120.0, 100.0, 400.0, 260.0)
+    pic, _, _ = b.picture(560, 320, "mural")
+    title = "不同模型的病害区域检测效果对比图"
+    x, top = rect[2] + 12, 118.0
+    for i, ch in enumerate(title[:6]):  # first run
+        p.items.append(Text(x, top + ASC * SMALL + i * SMALL * 1.2, ch, SMALL))
+    top2 = top + 6 * SMALL * 1.2
+    for i, ch in enumerate(title[6:]):  # second run, a slightly different leading
+        p.items.append(Text(x, top2 + ASC * SMALL + i * SMALL * 1.25, ch, SMALL))
+    cap = (x, top, x + SMALL, top2 + (len(title) - 7) * SMALL * 1.25 + SMALL * (ASC - DESC))
+    b.figure(p, rect, pic, "vertical-caption", label="", title=title, caption=title, caption_bbox=cap,
+             position="right")
+    for row, cells in enumerate((("方法", "平均PSNR", "平均MSE"), ("无微调", "11.9097", "0.0692"),
+                                 ("微调", "17.3914", "0.0198"))):
+        for col, cell in enumerate(cells):
+            p.items.append(Text(140 + col * 90, 280 + row * 14 + ASC * SMALL, cell, SMALL))
+    rect = (X0, 380.0, 300.0, 600.0)
+    pic, _, _ = b.picture(480, 440, "mural")
+    title = "不同修复方法的指标与可视化对比分析"
+    cap = b.lines(p, [title], 540, CAP, x=326.0)
+    b.figure(p, rect, pic, "vertical-caption", label="", title=title, caption=title, caption_bbox=cap,
+             position="right")
+    b.paragraph(p, "以上结果均在同一测试集上得到，指标越高越好。", 650, BODY)
+
+
+def _caption_then_heading(b: _Book) -> None:
+    """A standard's drawings: each 图N caption is followed by a numbered list item that opens the
+    next group of drawings ("（2）居住小区类测绘图纸样例："), and the last by a numbered clause."""
+    p = b.page()
+    top = 90.0
+    for n, item in ((11, "（2）居住小区类测绘图纸样例："), (12, "（3）工业遗产类测绘图纸样例：")):
+        rect = (120.0, top, 475.0, top + 140)
+        pic, _, _ = b.picture(710, 340, "mural")
+        title = "平面图" if n == 11 else "剖面图"
+        cap = b.lines(p, [f"图{n}  {title}"], rect[3] + 7, CAP, centre=297.5)
+        b.figure(p, rect, pic, "caption-then-heading", label=f"图{n}", title=title,
+                 caption=f"图{n}  {title}", caption_bbox=cap, position="below")
+        b.lines(p, [item], cap[3] + 12, BODY, x=X0)
+        top = cap[3] + 40
+    b.paragraph(p, "5.4.6对测绘图纸进行比例规定，统一大小，便于后续统一保存和查看。具体绘制过程中若遇到特"
+                   "大、特小体量的建筑，可适当增减图纸比例和图幅。", top, BODY)
+    rect = (120.0, top + 50, 475.0, top + 190)
+    pic, _, _ = b.picture(710, 280, "mural")
+    cap = b.lines(p, ["图13  立面图"], rect[3] + 7, CAP, centre=297.5)
+    b.figure(p, rect, pic, "caption-then-heading", label="图13", title="立面图", caption="图13  立面图",
+             caption_bbox=cap, position="below")
+    b.paragraph(p, "5.4.7测绘图纸应注明比例尺、指北针和测绘日期，并由测绘人员签字确认。", cap[3] + 8, BODY)
+
+
+def _page_break(b: _Book) -> None:
+    """Two pages: a composite whose (1)(2) end page one and (3)(4) with its caption open page
+    two; a picture that ends page two and its caption 图2, pushed to the top of page three."""
+    first = b.page()
+    b.paragraph(first, "1整体拍摄有利于判断整体风貌、空间关系；对细部进行拍摄有利于价值判断，并辅助绘图（图1）。",
+                90, BODY)
+    second = b.page()
+    subs = ["（1）屋顶整体图", "（2）屋顶局部图", "（3）立面整体图", "（4）立面局部图"]
+    pics = [b.picture(600, 300, "mural") for _ in subs]
+    caption, title = "图1  “先整体后局部”图像示例", "“先整体后局部”图像示例"
+    cap = b.lines(second, [caption], 90 + 2 * 196 + 4, CAP, centre=297.5)
+    tops = (380.0, 580.0, 90.0, 286.0)
+    for k, (sub, (pic, _, _), top) in enumerate(zip(subs, pics, tops, strict=True)):
+        p = first if k < 2 else second
+        rect = (147.5, top, 447.5, top + (170 if k >= 2 else 168))
+        sbox = b.lines(p, [sub], rect[3] + 6, CAP, centre=297.5)
+        b.figure(p, rect, pic, "page-break", label="图1", title=title, caption=caption, caption_bbox=cap,
+                 position="below", composite=f"{BOOK_ID}-page-break-1", caption_page=second.number,
+                 subcaption=sub, subcaption_bbox=sbox)
+    rect = (97.5, cap[3] + 60, 497.5, 770.0)
+    b.lines(second, ["5.4 测绘图纸绘制"], cap[3] + 20, 12, x=X0)
+    pic, _, _ = b.picture(800, 560, "mural")
+    third = b.page()
+    cap2 = b.lines(third, ["图2  院落平面图"], 80, CAP, centre=297.5)
+    b.figure(second, rect, pic, "page-break", label="图2", title="院落平面图", caption="图2  院落平面图",
+             caption_bbox=cap2, position="below", caption_page=third.number)
+    rect = (147.5, cap2[3] + 20, 447.5, cap2[3] + 200)
+    pic, _, _ = b.picture(600, 360, "mural")
+    cap = b.lines(third, ["图3  平面图"], rect[3] + 7, CAP, centre=297.5)
+    b.figure(third, rect, pic, "page-break", label="图3", title="平面图", caption="图3  平面图",
+             caption_bbox=cap, position="below")
+
+
+def _running_text(b: _Book) -> None:
+    """Pictures set into running prose (a thesis template, a technical book): the paragraph under
+    the caption carries on the prose above the picture; under an English figure a heading, then
+    a lead-in to a list of steps."""
+    p = b.page()
+    _, bottom = b.paragraph(p, "一般说来，大家都会插入图片。有难度的是图片的编号，想说明的是图片的编号也不是"
+                               "手工完成的，如：", 90, BODY)
+    rect = (197.5, bottom + 14, 397.5, bottom + 164)
+    pic, title, _ = b.picture(400, 300)
+    cap = b.lines(p, [title], rect[3] + 8, SMALL, centre=297.5)
+    b.figure(p, rect, pic, "running-text", label="", title=title, caption=title, caption_bbox=cap,
+             position="below")
+    _, bottom = b.paragraph(p, "这个过程的基本步骤是，插入一个文本框，在文本框中插入图片，然后右键点击图片，"
+                               "选择题注，然后选取合适的即可。这样做的目的是可以使图片以行间的方式插入到文章中。",
+                            cap[3] + 14, BODY)
+    p = b.page()
+    rect = (X0, 100.0, 420.0, 260.0)
+    pic, _, _ = b.picture(540, 240)
+    title = "SQL run by the DBE user"
+    cap = b.lines(p, [f"Figure 4-49   {title}"], rect[3] + 4, SMALL, x=X0)
+    b.figure(p, rect, pic, "running-text", label="图4-49", title=title, caption=f"Figure 4-49   {title}",
+             caption_bbox=cap, position="below")
+    head = b.lines(p, ["Data access with RCAC"], cap[3] + 16, 13, x=X0 + 70)
+    b.paragraph(p, "To test a SECURITY user, complete the following steps:", head[3] + 4, BODY, x0=X0 + 70)
+    rect = (X0, 380.0, 420.0, 540.0)
+    pic, _, _ = b.picture(540, 240)
+    title = "SQL run by the SECURITY user"
+    cap = b.lines(p, [f"Figure 4-50   {title}"], rect[3] + 4, SMALL, x=X0)
+    b.figure(p, rect, pic, "running-text", label="图4-50", title=title, caption=f"Figure 4-50   {title}",
+             caption_bbox=cap, position="below")
+    b.paragraph(p, "Here are the steps of the process:", cap[3] + 12, BODY, x0=X0 + 70)
+    b.lines(p, ["1. Create a connection to the database.", "2. Run the first statement."], cap[3] + 30, BODY,
+            x=X0 + 70)
+
+
 def real_layouts_book(seed: int = 0) -> tuple[Layout, dict]:
     """Given a seed, return the real-layouts book's page plans and its truth entry (version 2)."""
     b = _Book(seed)
     for make in (_unlabelled, _plate_grid, _small_figures, _one_caption, _multi_line, _positional,
-                 _caption_only):
+                 _caption_only, _vertical_caption, _caption_then_heading, _page_break, _running_text):
         make(b)
     for p in b.pages:
         for item in p.items:

@@ -52,6 +52,9 @@ LIC = {
     "breezedeus/Pix2Text": "MIT (repository licence)",
     "Mr-Asher-Zheng/Dunhuang_Mural_Restoration": "Apache-2.0 (repository licence)",
     "jiajiajiang91-design/gujian-conservation-workbench": "MIT (repository licence)",
+    "rednote-hilab/dots.ocr": "MIT (repository licence)",
+    "RapidAI/RapidLayout": "Apache-2.0 (repository licence)",
+    "opendatalab/DocLayout-YOLO": "AGPL-3.0 (repository licence)",
     "ocrmypdf/OCRmyPDF": "test resources under REUSE.toml: c02-22.pdf public domain (Project Gutenberg), vector.pdf CC-BY-SA-4.0",
 }
 from files import SPEC  # noqa: E402 (after the sys.path line)
@@ -60,7 +63,26 @@ spec_r = importlib.util.spec_from_file_location("restore", RC / "restore.py")
 restore = importlib.util.module_from_spec(spec_r)
 spec_r.loader.exec_module(restore)
 files = []
+by_name = {s["name"]: s for s in SPEC}
 for s in SPEC:
+    if "rendered_from" in s:  # not a real scan: pages of another corpus file, rendered here
+        src = by_name[s["rendered_from"]]
+        e = {"name": s["name"], "repo": src["repo"], "commit": full(src["repo"], src["commit"])}
+        b = blob(src["repo"], e["commit"], src["path"])
+        e["kind"] = "rendered_scan"
+        e["from"] = src["name"]
+        e["from_sha256"] = sha(b)
+        e["pages"] = s["pages"]
+        e["dpi"], e["blur"], e["jpeg_quality"] = s["dpi"], s["blur"], s["jpeg_quality"]
+        e["sha256"] = sha(
+            restore.render_scan(b, s["pages"], s["dpi"], s["blur"], s["jpeg_quality"])
+        )
+        e["license"] = LIC[src["repo"]]
+        e["covers"] = s["covers"]
+        e["scanned"] = True
+        e["rendered"] = True
+        files.append(e)
+        continue
     e = {"name": s["name"], "repo": s["repo"]}
     e["commit"] = full(s["repo"], s["commit"])
     if "images" in s:

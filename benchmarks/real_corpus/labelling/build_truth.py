@@ -20,9 +20,45 @@ import corrections as fixes  # noqa: E402
 from files import SPEC  # noqa: E402 (after the sys.path line)
 
 fixes.PDFS = str(PDFS) + "/"
+
+
+def rendered_book(s, books):
+    """The truth of a rendered scan: its source's labels on the rendered pages, pages renumbered
+    1..n in the order of s["pages"], keys renumbered, kind scanned, "rendered": true."""
+    import copy
+
+    src = copy.deepcopy(next(b for b in books if b["file"] == s["rendered_from"]))
+    new_page = {old: n for n, old in enumerate(s["pages"], 1)}
+    out = {
+        "file": s["name"],
+        "book_id": s["name"][:-4],
+        "kind": "scanned",
+        "rendered": True,
+        "domain": src["domain"],
+        "page_count": len(s["pages"]),
+    }
+    figures = [f for f in src["figures"] if f["page"] in new_page and f["caption_page"] in new_page]
+    keys = {}
+    for n, f in enumerate(figures, 1):
+        keys[f["key"]] = f"{out['book_id']}-{n:03d}"
+    for f in figures:
+        f["key"] = keys[f["key"]]
+        f["page"], f["caption_page"] = new_page[f["page"]], new_page[f["caption_page"]]
+        for ref in ("composite", "crop_of"):
+            if f.get(ref):
+                f[ref] = keys[f[ref]]
+    out["figures"] = figures
+    for k in ("not_figures", "neutral"):
+        out[k] = [dict(x, page=new_page[x["page"]]) for x in src[k] if x["page"] in new_page]
+    return out
+
+
 books = []
 for s in SPEC:
     name = s["name"]
+    if "rendered_from" in s:
+        books.append(rendered_book(s, books))
+        continue
     fx = fixes.FIX.get(name, {})
     if s.get("scanned"):
         book = {"file": name, "page_count": None, "figures": [], "not_figures": [], "neutral": []}

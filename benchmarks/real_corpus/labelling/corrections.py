@@ -43,8 +43,26 @@ def demo2(book):
     for f in book["figures"]:
         if f["page"] == 4 and f["label"] == "Figure 3":
             f["bbox"] = [330.0, 60.0, 545.2, 300.0]
+        # the draft boxed only the plot frame; like Figure 3, the chart takes in its tick labels
+        # and axis names (set as text: the λ left of the axis, "Noise ±" under it)
+        if f["page"] == 4 and f["label"] == "Figure 4":
+            f["bbox"] = [314.6, 554.8, 538.1, 623.4]
     drop_neutral_inside(book, 4, [330.0, 60.0, 545.2, 300.0])
     whole_caption_blocks(book)
+    unhyphenate(book, ("se-quence", "cor-responding"))
+
+
+def unhyphenate(book, words):
+    """Words the typesetter hyphenated at a line end ("naprox-/en"): the caption's text is the
+    word, not the line break (checked by eye on the page: each is one word, no compound)."""
+    for f in book["figures"]:
+        for w in words:
+            for k in ("caption", "title"):
+                f[k] = f[k].replace(w, w.replace("-", ""))
+
+
+def pharma(book):
+    unhyphenate(book, ("naprox-en", "ob-tained"))
 
 
 def whole_caption_blocks(book):
@@ -105,6 +123,8 @@ def redp5695(book):
 
 FIX = {
     "mineru-demo2-stereo.pdf": {"edit": demo2},
+    "mineru-pharma-article.pdf": {"edit": pharma},
+    "pek-mobyv2al-paper.pdf": {"edit": lambda b: unhyphenate(b, ("classi-ﬁcation",))},
     "rapiddoc-thesis-template-zh.pdf": {"edit": thesis},
     "ibm-redp5695-z16.pdf": {"edit": redp5695},
     "luatex-cn-shiji-vertical.pdf": {
@@ -770,4 +790,333 @@ FIX["mineru-magazine-layout.pdf"] = {
             "below",
         ),
     ],
+}
+
+
+# ---- Added: real page images wrapped as scans (boxes measured on the pixels: the tight box of
+# non-background pixels inside a rectangle read off a gridded render; captions read on the page,
+# checked against RapidOCR's reading of the same lines).
+
+# 中国教育报 front page (2033 x 2920 px at 250 dpi: 0.288 pt a pixel). Two photos: the big one's
+# lower right corner lies under the small one. One caption line each; the ▲ / ▶ pointers are left
+# out; the credit 新华社发 is its own line under both (left out). The feature's paragraph beside the
+# photos says what both show: the description of each.
+_EDU_DESC = (
+    "2025年9月13日是第26个“世界急救日”，今年的主题为“急救与气候变化”。各地开展应急救护培训"
+    "活动，传播救护知识与理念，提升群众自救互救能力。"
+)
+_EDU_DESC_BOX = [294.0, 514.6, 378.8, 548.1]
+_EDU_1 = "9月12日，在江苏省扬州市江都区第二中学，医护人员为学生讲解急救知识（无人机照片）。"
+_EDU_2 = "9月12日，山东省青岛市李沧区红十字会讲师在青岛弘德小学通过互动方式为学生传授急救知识。"
+FIX["scan-zh-newspaper-education.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [10.1, 434.9, 284.3, 610.6],
+            "",
+            _EDU_1,
+            _EDU_1,
+            [25.6, 616.3, 232.9, 623.1],
+            "below",
+            description=_EDU_DESC,
+            description_bbox=_EDU_DESC_BOX,
+        ),
+        fig(
+            "p001-f2",
+            1,
+            [265.8, 563.0, 377.3, 636.8],
+            "",
+            _EDU_2,
+            _EDU_2,
+            [25.6, 623.1, 245.3, 629.9],
+            "below",
+            description=_EDU_DESC,
+            description_bbox=_EDU_DESC_BOX,
+        ),
+    ],
+    "add_not": [
+        {"page": 1, "bbox": [182.3, 10.9, 413.0, 92.7], "what": "logo"},
+        {"page": 1, "bbox": [16.1, 54.1, 73.4, 79.5], "what": "logo"},
+        {"page": 1, "bbox": [501.7, 62.5, 531.1, 91.9], "what": "icon"},
+        {"page": 1, "bbox": [537.4, 62.5, 567.9, 92.2], "what": "icon"},
+        {"page": 1, "bbox": [411.8, 647.7, 476.9, 665.3], "what": "icon"},
+    ],
+}
+
+# 农民日报 page (992 x 1419 px at 120 dpi: 0.6 pt a pixel). The photo's caption is framed under it
+# and ends with the credit (kept in the caption, left out of the title). The second photo's caption
+# is printed inside it in tiny white type, not legible here: neutral.
+_FARM = (
+    "近年来，云南省罗平县板桥镇加大调整农业产业结构力度，组织农户成立专业合作社，大面积推广种植"
+    "黄姜，并建立规范的黄姜专业交易市场，形成姜产品绿色产业链，鲜姜及姜制品远销新疆、内蒙古及日本、"
+    "韩国和海湾地区。2010年全县黄姜产业创造产值5.3亿元，种姜农民人均增收500元。图为板桥黄姜开发"
+    "协会生产车间的工人在对黄姜进行干燥处理。"
+)
+FIX["scan-zh-newspaper-farmers.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [135.0, 241.8, 357.0, 364.2],
+            "",
+            _FARM,
+            _FARM + " 新华社记者 陈海宁 摄",
+            [139.8, 366.6, 352.2, 402.6],
+            "below",
+        )
+    ],
+    "add_not": [{"page": 1, "bbox": [1.8, 16.8, 67.2, 43.2], "what": "logo"}],
+    "add_neutral": [
+        {
+            "page": 1,
+            "bbox": [414.0, 678.0, 590.0, 813.0],
+            "why": "photo whose tiny caption is printed inside it, not legible at this resolution",
+        }
+    ],
+}
+
+# Research poster (2000 x 1500 px at 200 dpi: 0.36 pt a pixel): five figures, captions below.
+_GK = [
+    (
+        [272.2, 81.0, 355.7, 248.8],
+        "Figure 1",
+        "Full tree image for a Ginkgo.",
+        [272.2, 252.7, 352.8, 275.4],
+    ),
+    (
+        [264.2, 276.1, 359.6, 379.8],
+        "Figure 2",
+        "Node 1 image for a Ginkgo.",
+        [268.2, 382.3, 349.9, 406.1],
+    ),
+    (
+        [259.2, 407.5, 369.0, 477.0],
+        "Figure 3",
+        "Node image with ImageJ measurements labeled.",
+        [263.5, 478.8, 366.8, 514.4],
+    ),
+    (
+        [534.6, 81.4, 709.6, 194.4],
+        "Figure 4",
+        "ANCOVA for WBE model, the slopes of observed and predicted differed statistically "
+        "significantly. Observed Ginkgo differed from models’ predictions most in its optimization "
+        "for total mass.",
+        [535.3, 196.6, 708.5, 255.6],
+    ),
+    (
+        [528.8, 261.7, 702.7, 375.1],
+        "Figure 5",
+        "Comparison of how well Sugar Maple, American Beech, and Gingko fit each model. Ginkgo has a "
+        "large safety margin to reduce risk of buckling, because of its under optimisation for total "
+        "mass.",
+        [529.6, 376.2, 712.1, 436.3],
+    ),
+]
+FIX["scan-en-poster-ginkgo.pdf"] = {
+    "add_figures": [
+        fig("x", 1, box, label, title, f"{label}. {title}", cap, "below")
+        for box, label, title, cap in _GK
+    ]
+}
+
+# X-Ray Spectrometry page scan (1653 x 2334 px at 200 dpi: 0.36 pt a pixel): two charts.
+FIX["scan-en-xray-paper-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "x",
+            1,
+            box,
+            label,
+            title,
+            f"{label}. {title}",
+            cap,
+            "below",
+        )
+        for box, label, title, cap in [
+            (
+                [331.2, 69.8, 527.0, 255.6],
+                "Figure 11",
+                "MDL as a function of the atomic number Z for different samples.",
+                [308.1, 262.4, 549.4, 281.2],
+            ),
+            (
+                [334.1, 295.2, 523.4, 470.2],
+                "Figure 12",
+                "MDL as a function of the atomic number Z for sample B.",
+                [307.4, 477.0, 549.4, 496.4],
+            ),
+        ]
+    ]
+}
+
+# Teaching slide (2667 x 1500 px at 200 dpi: 0.36 pt a pixel): three pictures, each with its drop
+# shadow (the cartoon's white ground runs to its left edge, read off the render), a caption without
+# a label under each.
+FIX["scan-en-slide-festivals.pdf"] = {
+    "add_figures": [
+        fig("x", 1, box, "", cap, cap, cb, "below")
+        for box, cap, cb in [
+            ([100.1, 167.8, 369.4, 368.6], "Rio Carnival", [154.9, 388.6, 302.0, 417.5]),
+            ([395.6, 167.8, 612.0, 368.6], "The Spring Festival", [377.0, 388.6, 608.3, 420.4]),
+            ([616.0, 167.8, 884.5, 368.6], "Thanksgiving", [664.4, 387.6, 824.1, 421.9]),
+        ]
+    ]
+}
+
+# ViLT first page image (2176 x 2816 px at 256 dpi: 0.281 pt a pixel): one diagram, caption below.
+_VILT = (
+    "Visual comparison of conventional VLP architectures and our proposed ViLT. We have entirely "
+    "removed convolutional neural networks from the VLP pipeline without hurting performance on "
+    "downstream tasks. ViLT is the first VLP model of which the modal-specific components require "
+    "less computation than the transformer component for multimodal interactions."
+)
+FIX["scan-en-vilt-paper-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [313.6, 194.3, 534.9, 408.4],
+            "Figure 1",
+            _VILT,
+            "Figure 1. " + _VILT,
+            [305.2, 422.7, 543.9, 487.4],
+            "below",
+        )
+    ]
+}
+
+# Probability book page scan (1221 x 1851 px at 150 dpi: 0.48 pt a pixel): one diagram.
+FIX["scan-en-probability-book-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [227.5, 516.5, 358.6, 602.4],
+            "Figure 10",
+            "The binary symmetric channel.",
+            "Figure 10. The binary symmetric channel.",
+            [187.2, 614.9, 397.9, 626.4],
+            "below",
+        )
+    ]
+}
+
+# Chinese survey paper page (621 x 877 px at 75 dpi: 0.96 pt a pixel): one small diagram with its
+# 图1 caption below; the paper's English caption for it sits in the right column, apart (not part
+# of this caption).
+FIX["scan-zh-survey-paper-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [69.1, 704.6, 281.3, 754.6],
+            "图1",
+            "自底向上的表格结构识别深度学习算法框架",
+            "图1 自底向上的表格结构识别深度学习算法框架",
+            [74.9, 759.4, 268.8, 772.8],
+            "below",
+        )
+    ]
+}
+
+# 'In this issue' page image (800 x 1042 px at 100 dpi: 0.72 pt a pixel). The cover picture sits on
+# a tinted panel (its box read off a gridded render: the panel's tint defeats the pixel measure);
+# the heading right of it is its caption, the paragraph under the heading says what it shows.
+_EJI = (
+    "The cover picture shows immunohistology of mouse brain infected with neurotropic Borna "
+    "disease virus. Viral antigen (brown staining) was detected with a monoclonal antibody specific "
+    "for the viral nucleoprotein in nuclei and processes of neurons. As described by Engelhardt et "
+    "al. in their article in the “Immunity to infection” section (pp. 487–497), immunopathogenic "
+    "CD8 T cells derived from brains of such mice show altered tetramer binding and functional "
+    "avidity."
+)
+FIX["scan-en-journal-issue-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [60.5, 159.1, 195.1, 338.4],
+            "",
+            "Cover picture",
+            "Cover picture",
+            [205.2, 154.8, 266.4, 169.2],
+            "right",
+            description=_EJI,
+            description_bbox=[205.2, 178.6, 507.6, 259.9],
+        )
+    ],
+    "add_neutral": [
+        {
+            "page": 1,
+            "bbox": [46.8, 382.3, 180.7, 491.8],
+            "why": "protein structure drawing, no caption",
+        },
+        {"page": 1, "bbox": [369.4, 560.9, 504.0, 689.8], "why": "schematic drawing, no caption"},
+    ],
+    "add_not": [
+        {"page": 1, "bbox": [49.7, 54.7, 161.3, 85.7], "what": "logo"},
+        {"page": 1, "bbox": [47.5, 361.4, 56.2, 367.2], "what": "icon"},
+        {"page": 1, "bbox": [369.4, 540.7, 378.0, 547.2], "what": "icon"},
+        {"page": 1, "bbox": [552.2, 27.4, 563.8, 34.6], "what": "icon"},
+    ],
+}
+
+# Chinese maths test sheet scan (1492 x 1056 px at 90 dpi: 0.8 pt a pixel). Each graph's caption is
+# only a label (第3题图: "figure of question 3"); stored without a label, the caption as its title.
+FIX["scan-zh-exam-math-page.pdf"] = {
+    "add_figures": [
+        fig("x", 1, box, "", cap, cap, cb, "below")
+        for box, cap, cb in [
+            ([132.8, 505.6, 233.6, 588.0], "第3题图", [159.2, 592.0, 206.4, 608.8]),
+            ([270.4, 495.2, 380.0, 586.0], "第8题图", [301.6, 591.2, 348.0, 608.0]),
+            ([850.4, 515.2, 969.6, 600.0], "第13题图", [883.2, 602.4, 935.2, 618.4]),
+            ([1032.0, 519.2, 1114.4, 595.0], "第15题图", [1040.0, 600.8, 1091.2, 617.6]),
+            ([512.0, 721.6, 596.0, 781.6], "第9题图", [530.4, 785.6, 577.6, 802.4]),
+            ([645.6, 726.4, 727.2, 781.6], "第10题图", [660.0, 784.8, 712.0, 801.6]),
+        ]
+    ],
+    "add_neutral": [
+        {
+            "page": 1,
+            "bbox": [468.0, 349.6, 772.0, 424.8],
+            "why": "four answer-option graphs lettered A-D, no caption",
+        }
+    ],
+}
+
+# Broker report page image (2116 x 2993 px at 250 dpi: 0.288 pt a pixel): the sidebar chart's
+# caption is the heading bar above it (white type on dark red).
+FIX["scan-zh-broker-report-page.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [23.0, 467.1, 164.7, 572.8],
+            "",
+            "股价与行业-市场走势对比",
+            "股价与行业-市场走势对比",
+            [22.1, 440.1, 162.7, 451.8],
+            "above",
+        )
+    ],
+    "add_not": [{"page": 1, "bbox": [36.9, 30.8, 156.1, 61.9], "what": "logo"}],
+}
+
+# Flemish magazine page scan (2562 x 3588 px at 300 dpi: 0.24 pt a pixel): one halftone photo of a
+# tapestry, its caption below (the line-end hyphen of bele-gering joined, as in the drafts).
+_TAPESTRY = "Middeleeuws wandtapijt uit de verzameling van de stad Doornik : « De belegering van Jeruzalem »."
+FIX["scan-nl-magazine-tapestry.pdf"] = {
+    "add_figures": [
+        fig(
+            "p001-f1",
+            1,
+            [54.5, 484.3, 291.6, 793.9],
+            "",
+            _TAPESTRY,
+            _TAPESTRY,
+            [54.2, 796.8, 298.6, 812.9],
+            "below",
+        )
+    ]
 }

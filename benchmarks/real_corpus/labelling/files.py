@@ -335,3 +335,218 @@ SPEC = [
         ],
     ),
 ]
+
+# Rendered scans: NOT real scans. Pages of the two heritage files above rendered grey at 150 dpi,
+# blurred slightly (Gaussian, radius 0.7 px) and JPEG-compressed (quality 60), wrapped as image-only
+# PDFs with the source pages' sizes; build_truth.py carries the source's labels over (pages
+# renumbered 1..n), restore.py renders them from the restored source file.
+SPEC += [
+    dict(
+        name="scan-rendered-dunhuang-mural-slides-zh.pdf",
+        rendered_from="dunhuang-mural-restoration-slides-zh.pdf",
+        pages=list(range(9, 19)),
+        dpi=150,
+        blur=0.7,
+        jpeg_quality=60,
+        covers=[
+            "NOT a real scan: pages 9-18 of the Dunhuang handout rendered grey at 150 dpi, slight blur, JPEG quality 60",
+            "the handout's labels carried over: mural photo grids, captions without a label, vertical captions right of the figure, descriptions",
+            "no text layer: captions must be read by OCR",
+        ],
+    ),
+    dict(
+        name="scan-rendered-beijing-historic-building-zh.pdf",
+        rendered_from="beijing-historic-building-spec-zh.pdf",
+        pages=list(range(42, 51)),
+        dpi=150,
+        blur=0.7,
+        jpeg_quality=60,
+        covers=[
+            "NOT a real scan: pages 42-50 of the Beijing historic-building standard rendered grey at 150 dpi, slight blur, JPEG quality 60",
+            "the standard's labels carried over: 图N captions below photos and measured drawings; a composite over two pages; a caption on the page after its figure",
+            "no text layer: captions must be read by OCR",
+        ],
+    ),
+]
+
+# Real page images with captioned figures, wrapped as scans (added for the scanned side).
+SPEC += [
+    dict(
+        name="scan-zh-newspaper-education.pdf",
+        repo="RapidAI/RapidDoc",
+        commit="dc89d9e08ceb8d4f80b57e4618ab4fabb630f323",
+        images=["demo/images/reader_order_01.png"],
+        dpi=250,
+        scanned=True,
+        covers=[
+            "front page of a Chinese newspaper (中国教育报, 2025) wrapped as a scan",
+            "two news photos, the small one overlapping the big one's corner; one caption line for each (▲ / ▶ pointers, left out), a photo credit on its own line",
+            "a feature headline and a describing paragraph beside the photos (description)",
+            "calligraphic masthead, emblems, QR codes and a section badge (not_figures)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-zh-newspaper-farmers.pdf",
+        repo="rednote-hilab/dots.ocr",
+        commit="0f0e94c10ff595bf55ef36ebb4e4d8c1950e07c5",
+        images=["assets/showcase/origin/reading_order.png"],
+        dpi=120,
+        scanned=True,
+        covers=[
+            "page of a Chinese newspaper (农民日报, 2010) wrapped as a scan, low resolution",
+            "a news photo with a long caption without a label in a frame under it, the photographer's credit at its end",
+            "a photo whose tiny caption is printed inside it, not legible (neutral); masthead (not_figure)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-en-poster-ginkgo.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/poster.jpg"],
+        dpi=200,
+        scanned=True,
+        covers=[
+            "image of a research poster (botany) wrapped as a scan",
+            "five captioned figures: three photos stacked in a narrow column, two charts; Figure N. captions below, short and long",
+            "captions set as narrow blocks under the photos, wide blocks under the charts",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-en-xray-paper-page.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/academic.jpg"],
+        dpi=200,
+        scanned=True,
+        covers=[
+            "scanned page of a 1999 journal article (X-Ray Spectrometry), two columns",
+            "two line charts stacked in the right column, Figure N. captions below each",
+            "two tables with captions above in the left column (not figures)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-en-slide-festivals.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/ppt.jpg"],
+        dpi=200,
+        scanned=True,
+        covers=[
+            "image of a teaching slide wrapped as a scan (English lesson)",
+            "three pictures side by side (photo, cartoon on white, drawing with text inside it), drop shadows",
+            "a one- or three-word caption without a label under each, in red",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-en-vilt-paper-page.pdf",
+        repo="opendatalab/PDF-Extract-Kit",
+        commit="b8abb20f640b8ed1ea44e9176f14aee5f563f957",
+        images=["assets/demo/layout_detection/paper.png"],
+        dpi=256,
+        scanned=True,
+        covers=[
+            "page image of an arXiv paper's first page (ViLT) wrapped as a scan (a clean render, not a paper scan)",
+            "one vector-style diagram in the right column, a long Figure 1. caption below it (italic label)",
+            "the arXiv side stamp printed vertically in the margin (text, not labelled)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-en-probability-book-page.pdf",
+        repo="opendatalab/DocLayout-YOLO",
+        commit="b6d6625d6ec57f2945d311e58fc3a2b5759eade7",
+        images=["assets/example/textbook.jpg"],
+        dpi=150,
+        scanned=True,
+        covers=[
+            "scanned page of a mathematics book (probability), formulas in the text",
+            "a small line diagram in the text with a Figure 10. caption below it",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-zh-survey-paper-page.pdf",
+        repo="RapidAI/RapidLayout",
+        commit="3f9b92213979488f4debd8a89fac72607b1e126f",
+        images=["tests/test_files/layout.jpg"],
+        dpi=75,
+        scanned=True,
+        covers=[
+            "low-resolution page image of a Chinese survey paper (table structure recognition), two columns, highlighted lines",
+            "a small diagram with a 图1 caption below it; its English caption (Fig.1 ...) was set apart in the other column (not labelled)",
+            "two bilingual tables with captions above (not figures)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-en-journal-issue-page.pdf",
+        repo="opendatalab/PDF-Extract-Kit",
+        commit="d42243053473738b6d8f48bfdc500679e9f7e979",
+        images=["convension/detectron2/sample_1042x800.png"],
+        dpi=100,
+        scanned=True,
+        covers=[
+            "page image of a journal's 'In this issue' page (European Journal of Immunology, 2005) wrapped as a scan",
+            "the issue's cover picture on a tinted panel, a short caption 'Cover picture' beside it (right) and the paragraph that describes it (description)",
+            "two uncaptioned illustrations beside articles (neutral); the journal's name mark and small arrow icons (not_figures)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-zh-exam-math-page.pdf",
+        repo="RapidAI/RapidDoc",
+        commit="78cc8fba596d07766ccb62cbb7b6e3be31f66002",
+        images=["demo/images/img_8.png"],
+        dpi=90,
+        scanned=True,
+        covers=[
+            "scanned Chinese maths test sheet (A3, three columns), grey paper",
+            "six small function graphs, each with a caption that is only a label (第3题图, 第13题图) below it, two side by side in a column",
+            "four answer-option graphs lettered A-D, no caption (neutral); a table in the text (not a figure)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-zh-broker-report-page.pdf",
+        repo="opendatalab/PDF-Extract-Kit",
+        commit="b8abb20f640b8ed1ea44e9176f14aee5f563f957",
+        images=["assets/demo/layout_detection/financial_report.png"],
+        dpi=250,
+        scanned=True,
+        covers=[
+            "page image of a Chinese broker report (中泰证券) wrapped as a scan, sidebar and main column",
+            "a stock chart in the sidebar, its caption without a label above it in a dark heading bar",
+            "tables of figures (not figures); the broker's logo (not_figure)",
+        ],
+    ),
+]
+SPEC += [
+    dict(
+        name="scan-nl-magazine-tapestry.pdf",
+        repo="rednote-hilab/dots.ocr",
+        commit="0f0e94c10ff595bf55ef36ebb4e4d8c1950e07c5",
+        images=["assets/showcase/origin/nl.png"],
+        dpi=300,
+        scanned=True,
+        covers=[
+            "scanned page of a 1960s Flemish magazine: yellowed paper, show-through from the back",
+            "a halftone photo of a medieval tapestry (Tournai, the siege of Jerusalem) with an italic caption without a label below it, hyphenated over two lines",
+            "three text columns, a boxed record-review column",
+        ],
+    ),
+]

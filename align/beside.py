@@ -1,0 +1,49 @@
+"""Captions set beside a picture: a column of characters read top to bottom, a line standing
+alone in the free column next to the picture."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from align.geometry import h_overlap, v_overlap
+from culti.records import PageExtract, TextBlock, TextOrigin
+
+
+def is_vertical_column(b: TextBlock) -> bool:
+    """A text-layer block that is one column of characters read top to bottom (vertical type, or
+    a column of one-character lines that extract joined): tall, about one character wide."""
+    x0, y0, x1, y1 = b.bbox_pt
+    size = b.font_size or (x1 - x0)
+    return (b.origin == TextOrigin.PDF and "\n" not in b.text.strip() and len(b.text.strip()) >= 3
+            and x1 - x0 <= 1.6 * size and y1 - y0 >= 2.5 * (x1 - x0))
+
+
+BESIDE_FAR_LINES = 4.0
+
+
+def beside_alone(b: TextBlock, page: PageExtract, blocks: Sequence[TextBlock], line: float
+                  ) -> tuple[str, ...]:
+    """A one-line caption set beside a picture at a distance (a slide's caption in the free column
+    next to the picture): wholly level with the picture, nothing between them on its line, and no
+    text right over or under it (a heading or a paragraph's line has text under it)."""
+    bb = b.bbox_pt
+    if b.origin != TextOrigin.PDF:
+        return ()  # OCR boxes of a lone line next to a photo are as often a label printed in it
+    for f in page.figures:
+        fb = f.bbox_pt
+        if v_overlap(fb, bb) < 0.95 * (bb[3] - bb[1]):
+            continue
+        if 0 <= bb[0] - fb[2] <= BESIDE_FAR_LINES * line:
+            rel, strip = "right", (fb[2], bb[1], bb[0], bb[3])
+        elif 0 <= fb[0] - bb[2] <= BESIDE_FAR_LINES * line:
+            rel, strip = "left", (bb[2], bb[1], fb[0], bb[3])
+        else:
+            continue
+        others = [o.bbox_pt for o in blocks if o is not b and o.text.strip()]
+        if any(h_overlap(strip, o) > 1 and v_overlap(strip, o) > 1 for o in others):
+            continue
+        near = [o for o in others if h_overlap(o, bb) > 0 and v_overlap(o, bb) <= 0
+                and min(abs(o[1] - bb[3]), abs(bb[1] - o[3])) < 2 * line]
+        if not near:
+            return (rel, "beside-alone")
+    return ()
