@@ -351,9 +351,9 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
     if _TABLE_LABEL.match(text):
         return ()  # "表5.4.7 …" names the table under it, not a picture
     # a line a little larger than the body is still a caption when it hugs its picture, centred
-    big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font)
-    if big and (b.font_size > 1.3 * body_font or b.origin != TextOrigin.PDF) \
-            and not (layout and b.origin == TextOrigin.OCR):  # OCR sizes are noisy: trust the layout
+    big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font) \
+        and not (layout and b.origin == TextOrigin.OCR)  # OCR sizes are noisy: trust the layout
+    if big and (b.font_size > 1.3 * body_font or b.origin != TextOrigin.PDF):
         return ()  # a heading
     step = 0.85 if b.origin == TextOrigin.OCR else 0.95  # OCR size estimates are noisy
     smaller = bool(b.font_size and body_font and b.font_size < step * body_font)

@@ -354,3 +354,22 @@ def test_caption_line_cut_short_by_the_layout_box_is_read_whole():
     regions, left = attach_line_ends([caption, column], [line_end, word_beside_column])
     assert regions == [("text", (16.0, 212.0, 584.0, 234.0)), column]
     assert left == [word_beside_column]
+
+
+def test_layout_caption_read_large_by_ocr_still_captions_its_chart():
+    """Regression (scan-zh-report-page.pdf): OCR measured the chart's caption line at 1.37x the
+    body's size, so the layout model's figure_caption was dropped as a heading."""
+    from culti.records import TextBlock
+    from tests.align_fixtures.build import fig, page_of
+
+    def ocr(text, bbox, kind, size):
+        return TextBlock(page=1, index=0, text=text, bbox_pt=bbox, kind=kind,
+                         origin=TextOrigin.OCR, font_size=size, confidence=0.9)
+
+    body = "近年来，公司主动调整固体矿产勘查业务方向，一方面对自有矿山提供技术支持，在保障采矿业务顺利进行的前提下"
+    page = page_of(1, [fig(1, 0, (109, 75, 466, 290))], [
+        ocr("近年来公司锂电新能源板块销售情况（吨）", (198, 300, 365, 315.6), BlockKind.CAPTION, 13.3),
+        ocr(body + "\n" + body, (53, 340, 515, 380), BlockKind.TEXT, 9.7),
+        ocr(body, (53, 390, 515, 402), BlockKind.TEXT, 9.7)], scanned=True)
+    (pair,) = align_book([page], AlignConfig()).pairs
+    assert pair.caption == "近年来公司锂电新能源板块销售情况（吨）" and pair.text_kind == "caption"
