@@ -202,10 +202,12 @@ def build(out_dir: Path, store: Store, reports: Sequence[InputEntry], config: Ru
 
 def _corrected(store: Store, reports, corrections_path: Path, manifest: dict):
     import review
+    from review.corrections import parse_corrections, read_corrections
 
+    data = read_corrections(corrections_path)  # a file that cannot be read fails before any book loads
     pairs, rejects = pipeline.pairs_and_rejects(store, reports)
     known = {p.id for p in pairs} | {r.item_id for r in rejects if r.item_id}
-    corrections = review.load_corrections(corrections_path, known)  # CorrectionError: the caller's
+    corrections = parse_corrections(data, known, origin=str(corrections_path))  # CorrectionError: the caller's
     pairs, rejects, applied = review.apply_corrections(pairs, rejects, corrections)
     manifest["corrections"] = {"file": str(corrections_path), "applied": list(applied)}
     return pairs, rejects

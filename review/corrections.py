@@ -130,6 +130,12 @@ def _parse_entry(i: int, entry: object, known_ids: set[str], origin: str) -> Cor
 
 def load_corrections(path: Path, known_ids: set[str]) -> tuple[Correction, ...]:
     """Given a corrections.json and the dataset's pair and reject ids, return the validated corrections."""
+    return parse_corrections(read_corrections(path), known_ids, origin=str(path))
+
+
+def read_corrections(path: Path):
+    """Given a corrections.json path, return its parsed JSON; raises CorrectionError naming the
+    file when it cannot be read or is not JSON (checked before a build loads any book)."""
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -139,7 +145,7 @@ def load_corrections(path: Path, known_ids: set[str]) -> tuple[Correction, ...]:
         data = json.loads(raw)
     except json.JSONDecodeError as err:
         raise CorrectionError(f"{path}: not valid JSON at line {err.lineno} column {err.colno}: {err.msg}") from err
-    return parse_corrections(data, known_ids, origin=str(path))
+    return data
 
 
 def apply_corrections(

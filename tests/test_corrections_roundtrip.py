@@ -25,7 +25,7 @@ def test_review_then_build_with_corrections(sample_run, tmp_path):
     rows = _rows(out)
     rejects = pq.read_table(out / "rejects.parquet").to_pylist()
     duplicate = next(r for r in rejects if r["reason"].endswith("duplicate_image"))
-    edit_id, drop_id = sorted(rows)[:2]
+    edit_id, drop_id = sorted(set(rows) - {duplicate["duplicate_of"]})[:2]  # the twin must stay
     corrections = {"version": 1, "corrections": [
         {"id": edit_id, "action": "edit", "title": "校正后的标题", "note": "typo"},
         {"id": drop_id, "action": "drop", "note": "not a figure"},
