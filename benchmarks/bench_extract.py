@@ -81,11 +81,12 @@ def interleaved_scanned(path: Path, pages: list[int], dpi: int | None = None
     with pymupdf.open(path) as doc:
         for n in pages:
             page = doc[n - 1]
-            if dpi is None:
-                info = max(page.get_image_info(), key=lambda i: i["width"] * i["height"])
+            infos = page.get_image_info()
+            if dpi is None and infos:
+                info = max(infos, key=lambda i: i["width"] * i["height"])
                 page_dpi = 72 * info["width"] / page.rect.width
-            else:
-                page_dpi = dpi
+            else:  # a page with no scan image (outline text) is rendered as extract renders it
+                page_dpi = dpi or config.render_dpi
             start = time.perf_counter()
             ocr(pixmap_array(page.get_pixmap(dpi=int(page_dpi), alpha=False)))
             mid = time.perf_counter()
