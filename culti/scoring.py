@@ -239,6 +239,31 @@ def _hits(found: Box4, region: Box4) -> bool:
     return iou(found, region) >= REGION_HIT or overlap_of(found, region) >= REGION_HIT
 
 
+def _match_page(figures: Sequence[TruthFigure], found: Sequence[FoundRow],
+                neutral: Sequence[Box4]) -> tuple[list[tuple[int, int, float]], set[int]]:
+    """Given one page's figures, found rows and neutral boxes, return the IoU-0.5 matches and the
+    found rows ignored (matching no figure but a neutral item)."""
+    m50 = match_boxes([t.bbox for t in figures], [f.bbox for f in found], MATCH_IOU)
+    hit = {fi for _, fi, _ in m50}
+    return m50, {fi for fi, f in enumerate(found) if fi not in hit and any(_hits(f.bbox, n) for n in neutral)}
+
+
+def _pages(book: TruthBook, found: Sequence[FoundRow]):
+    """Given a book's truth and found rows, yield (page, its figures, its rows) in page order, only
+    the pages the book scores."""
+    wanted = book.pages
+    truth_pages: dict[int, list[TruthFigure]] = defaultdict(list)
+    found_pages: dict[int, list[FoundRow]] = defaultdict(list)
+    for t in book.figures:
+        if wanted is None or t.page in wanted:
+            truth_pages[t.page].append(t)
+    for f in found:
+        if wanted is None or f.page in wanted:
+            found_pages[f.page].append(f)
+    for page in sorted(set(truth_pages) | set(found_pages)):
+        yield page, truth_pages.get(page, []), found_pages.get(page, [])
+
+
 def score_page(figures: Sequence[TruthFigure], found: Sequence[FoundRow], book: TruthBook,
                descriptions: Sequence[str]) -> Counter:
     """Given one page's truth figures and found rows, return its counts (see `ratios`)."""
@@ -246,10 +271,8 @@ def score_page(figures: Sequence[TruthFigure], found: Sequence[FoundRow], book: 
     neutral = [r.bbox for r in book.neutral if r.page == page]
     not_figures = [r.bbox for r in book.not_figures if r.page == page]
     t_boxes, f_boxes = [t.bbox for t in figures], [f.bbox for f in found]
-    m50 = match_boxes(t_boxes, f_boxes, MATCH_IOU)
+    m50, ignored = _match_page(figures, found, neutral)
     matched = {fi: ti for ti, fi, _ in m50}
-    ignored = {fi for fi, f in enumerate(found)
-               if fi not in matched and any(_hits(f.bbox, n) for n in neutral)}
     c: Counter = Counter(truth=len(figures), found=len(found) - len(ignored), neutral=len(ignored),
                          matched=len(m50), matched_strict=len(match_boxes(t_boxes, f_boxes, STRICT_IOU)))
     # pair level: only dataset rows count (a figure-level reject is not a pair the user gets)
@@ -288,20 +311,10 @@ def score_page(figures: Sequence[TruthFigure], found: Sequence[FoundRow], book: 
 
 def score_book(book: TruthBook, found: Sequence[FoundRow]) -> dict[str, Counter]:
     """Given one book's truth and the rows found in it, return counts per page kind."""
-    wanted = book.pages
-    truth_pages: dict[int, list[TruthFigure]] = defaultdict(list)
-    found_pages: dict[int, list[FoundRow]] = defaultdict(list)
-    for t in book.figures:
-        if wanted is None or t.page in wanted:
-            truth_pages[t.page].append(t)
-    for f in found:
-        if wanted is None or f.page in wanted:
-            found_pages[f.page].append(f)
     descriptions = [t.description for t in book.figures]
     by_kind: dict[str, Counter] = defaultdict(Counter)
-    for page in sorted(set(truth_pages) | set(found_pages)):
-        counts = score_page(truth_pages.get(page, []), found_pages.get(page, []), book, descriptions)
-        by_kind[book.page_kind(page)].update(counts)
+    for page, figures, rows in _pages(book, found):
+        by_kind[book.page_kind(page)].update(score_page(figures, rows, book, descriptions))
     return dict(by_kind)
 
 
@@ -338,16 +351,9 @@ def misses(book: TruthBook, found: Sequence[FoundRow]) -> list[dict]:
     `extra` (a found box matching no figure and no neutral item), `dropped` (a figure found only as
     a reject: its reason), `caption` (a matched row whose
     caption is not exact), `text` (a matched row whose text is mostly not its figure's)."""
-    wanted = book.pages
     out: list[dict] = []
-    pages = sorted({t.page for t in book.figures} | {f.page for f in found})
-    for page in pages:
-        if wanted is not None and page not in wanted:
-            continue
-        figures = [t for t in book.figures if t.page == page]
-        rows = [f for f in found if f.page == page]
-        neutral = [r.bbox for r in book.neutral if r.page == page]
-        matches = match_boxes([t.bbox for t in figures], [f.bbox for f in rows], MATCH_IOU)
+    for page, figures, rows in _pages(book, found):
+        matches, ignored = _match_page(figures, rows, [r.bbox for r in book.neutral if r.page == page])
         hit_t = {ti for ti, _, _ in matches}
         hit_f = {fi for _, fi, _ in matches}
         box = lambda b: [round(v, 1) for v in b]  # noqa: E731
@@ -356,7 +362,7 @@ def misses(book: TruthBook, found: Sequence[FoundRow]) -> list[dict]:
                 out.append({"page": page, "what": "missed", "key": t.key, "bbox": box(t.bbox),
                             "caption": t.caption})
         for fi, f in enumerate(rows):
-            if fi not in hit_f and not any(_hits(f.bbox, n) for n in neutral):
+            if fi not in hit_f and fi not in ignored:
                 out.append({"page": page, "what": "extra", "bbox": box(f.bbox), "caption": f.caption,
                             "rejected": f.rejected})
         for ti, fi, _ in matches:
