@@ -67,9 +67,12 @@ class RapidOcrEngine:
         quiet_engine_logs()
 
         ort = "EngineConfig.onnxruntime"
-        # limit_type "max": the default ("min", 736) blows a thin caption crop up to 736 px high
+        # limit_type "max": the default ("min", 736) blows a thin caption crop up to 736 px high;
+        # rec_batch_num 1: each line is read at its own width (a batch pads every line to its
+        # widest one: a third more recognition work, and the padding can change a reading)
         self._ocr = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False,
                                      "Det.limit_type": "max", "Det.limit_side_len": 1280,
+                                     "Rec.rec_batch_num": 1,
                                      f"{ort}.intra_op_num_threads": threads,
                                      f"{ort}.inter_op_num_threads": 1})
         quiet_engine_logs()
