@@ -120,8 +120,10 @@ def foreground(rgb: np.ndarray, min_dist: float = 24.0) -> np.ndarray:
     flat, gflat = rgb.reshape(-1, 3)[::step], gray.ravel()[::step]
     near = flat[np.abs(gflat.astype(int) - paper) <= 3]
     paper_rgb = np.median(near, axis=0) if len(near) else np.array([paper] * 3)
-    diff = rgb.astype(np.int16) - paper_rgb.astype(np.int16)
-    dist2 = (diff.astype(np.int32) ** 2).sum(axis=2)
+    # squared RGB distance in float32: exact for 8-bit channels (sums below 2**24), and half
+    # the work of the int16 / int32 numpy arrays
+    diff = rgb.astype(np.float32) - paper_rgb.astype(np.int16).astype(np.float32)
+    dist2 = cv2.transform(diff * diff, np.ones((1, 3), np.float32))
     return (dist2 > min_dist * min_dist).astype(np.uint8)
 
 
