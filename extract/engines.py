@@ -58,6 +58,21 @@ def _quad_to_box(quad: object) -> BoxPx:
             float(pts[:, 0].max()), float(pts[:, 1].max()))
 
 
+def rapidocr_params(threads: int = 1) -> dict:
+    """Return the RapidOCR settings culti reads scans with (rapidocr's defaults otherwise)."""
+    ort = "EngineConfig.onnxruntime"
+    return {"Global.log_level": "error", "Global.use_cls": False,
+            # limit_type "max": the default ("min", 736) blows a thin caption crop up to 736 px
+            "Det.limit_type": "max", "Det.limit_side_len": 1280,
+            # each line read at its own width: a batch pads every line to its widest one (a
+            # third more recognition work on a page, and the padding can change a reading)
+            "Rec.rec_batch_num": 1,
+            # rapidocr turns the arena off: every run then maps and zeroes its buffers afresh,
+            # about half the CPU time of a crop; the arena keeps them (bounded by the largest run)
+            f"{ort}.enable_cpu_mem_arena": True,
+            f"{ort}.intra_op_num_threads": threads, f"{ort}.inter_op_num_threads": 1}
+
+
 class RapidOcrEngine:
     """rapidocr (PP-OCR onnx models shipped in the wheel), quiet, threads capped."""
 
@@ -65,20 +80,7 @@ class RapidOcrEngine:
         from rapidocr import RapidOCR
 
         quiet_engine_logs()
-
-        ort = "EngineConfig.onnxruntime"
-        # limit_type "max": the default ("min", 736) blows a thin caption crop up to 736 px high;
-        # rec_batch_num 1: each line is read at its own width (a batch pads every line to its
-        # widest one: a third more recognition work, and the padding can change a reading)
-        self._ocr = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False,
-                                     "Det.limit_type": "max", "Det.limit_side_len": 1280,
-                                     "Rec.rec_batch_num": 1,
-                                     # rapidocr turns the arena off: every run then maps and
-                                     # zeroes its buffers afresh, half the CPU time of a small
-                                     # crop; the arena keeps them (bounded by the largest run)
-                                     f"{ort}.enable_cpu_mem_arena": True,
-                                     f"{ort}.intra_op_num_threads": threads,
-                                     f"{ort}.inter_op_num_threads": 1})
+        self._ocr = RapidOCR(params=rapidocr_params(threads))
         quiet_engine_logs()
 
     def ocr(self, image: np.ndarray) -> list[OcrLine]:
