@@ -67,9 +67,7 @@ def rapidocr_params(threads: int = 1) -> dict:
             # each line read at its own width: a batch pads every line to its widest one (a
             # third more recognition work on a page, and the padding can change a reading)
             "Rec.rec_batch_num": 1,
-            # rapidocr turns the arena off: every run then maps and zeroes its buffers afresh,
-            # about half the CPU time of a crop; the arena keeps them (bounded by the largest run)
-            f"{ort}.enable_cpu_mem_arena": True,
+            f"{ort}.enable_cpu_mem_arena": False,  # on for recognition only: RapidOcrEngine
             f"{ort}.intra_op_num_threads": threads, f"{ort}.inter_op_num_threads": 1}
 
 
@@ -81,6 +79,15 @@ class RapidOcrEngine:
 
         quiet_engine_logs()
         self._ocr = RapidOCR(params=rapidocr_params(threads))
+        # onnxruntime's memory arena for the recogniser only (one run per line): without it each
+        # run maps and zeroes its buffers afresh, about half its CPU time; the arena keeps them
+        # (about 150 MB a worker). Detection keeps rapidocr's default (its arena would hold
+        # another ~110 MB for a tenth of a page's time). Sessions read the setting when loaded.
+        engine_cfg = self._ocr.cfg.EngineConfig.onnxruntime
+        self._ocr._load_det_model()
+        engine_cfg.enable_cpu_mem_arena = True
+        self._ocr._load_rec_model()
+        engine_cfg.enable_cpu_mem_arena = False
         quiet_engine_logs()
 
     def ocr(self, image: np.ndarray) -> list[OcrLine]:
@@ -125,8 +132,7 @@ class RapidLayoutEngine:
 
         self._layout = RapidLayout(conf_thresh=min_score,
                                    engine_cfg={"intra_op_num_threads": threads,
-                                               "inter_op_num_threads": 1,
-                                               "enable_cpu_mem_arena": True})
+                                               "inter_op_num_threads": 1})
         quiet_engine_logs()
 
     def layout(self, image: np.ndarray) -> list[LayoutBox]:

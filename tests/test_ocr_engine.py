@@ -24,9 +24,13 @@ def scan_image(tmp_path_factory) -> np.ndarray:
 def test_arena_engine_reads_as_rapidocr_without_arena(scan_image):
     from rapidocr import RapidOCR
 
-    lines = RapidOcrEngine(threads=1).ocr(scan_image)
-    params = rapidocr_params(1) | {"EngineConfig.onnxruntime.enable_cpu_mem_arena": False}
-    plain = RapidOCR(params=params)(scan_image)
+    engine = RapidOcrEngine(threads=1)
+    lines = engine.ocr(scan_image)
+    rec = engine._ocr._load_rec_model().session.session.get_session_options()
+    assert rec.enable_cpu_mem_arena  # the recogniser runs with the arena...
+    plain = RapidOCR(params=rapidocr_params(1))  # ...plain rapidocr without it
+    assert not plain._load_rec_model().session.session.get_session_options().enable_cpu_mem_arena
+    plain = plain(scan_image)
     assert [t for t, _, _ in lines] == list(plain.txts)
     assert [b for _, b, _ in lines] == [
         (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max()))
