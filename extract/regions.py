@@ -30,17 +30,21 @@ def picture_blobs(mask: np.ndarray, min_side_px: float, min_area_px: float) -> l
     return out
 
 
-def tighten(mask: np.ndarray, box: BoxPx, pad: float) -> BoxPx | None:
-    """Given an ink mask and a loose box, return the bbox of the ink inside it (specks ignored)."""
+def tighten(mask: np.ndarray, box: BoxPx, pad: float, thin: bool = False) -> BoxPx | None:
+    """Given an ink mask and a loose box, return the bbox of the ink inside it (specks ignored:
+    an opening, or with `thin` (a line drawing, whose hairlines an opening would erase) rows and
+    columns with a single inked pixel)."""
     h, w = mask.shape
     x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
     x1, y1 = min(w, int(box[2] + pad)), min(h, int(box[3] + pad))
     sub = mask[y0:y1, x0:x1]
     if sub.size == 0:
         return None
-    sub = cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    ys, xs = np.nonzero(sub)
-    if len(xs) == 0:
+    if thin:
+        xs, ys = np.flatnonzero(sub.sum(axis=0) >= 2), np.flatnonzero(sub.sum(axis=1) >= 2)
+    else:
+        ys, xs = np.nonzero(cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)))
+    if len(xs) == 0 or len(ys) == 0:
         return None
     return (float(x0 + xs.min()), float(y0 + ys.min()), float(x0 + xs.max() + 1),
             float(y0 + ys.max() + 1))
@@ -109,7 +113,7 @@ def split_by_captions(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
             continue
         edges = [x0, *cuts, x1]
         for left, right in zip(edges, edges[1:], strict=False):
-            piece = tighten(mask, (left + 1, y0, right - 1, y1), pad=0)
+            piece = tighten(mask, (left + 1, y0, right - 1, y1), pad=0, thin=True)
             if piece and min(piece[2] - piece[0], piece[3] - piece[1]) >= min_side_px:
                 out.append((piece, conf))
     return out

@@ -19,6 +19,7 @@ from .images import decode_xref, pixmap_array
 TEXT_LABELS = {"text": BlockKind.TEXT, "title": BlockKind.TITLE, "figure_caption": BlockKind.CAPTION,
                "table_caption": BlockKind.CAPTION, "header": BlockKind.HEADER,
                "footer": BlockKind.FOOTER, "reference": BlockKind.TEXT, "equation": BlockKind.TEXT}
+CAPTION_LINE_PT = (4.0, 16.0)  # a caption line printed inside a figure box is this tall
 
 
 
@@ -176,6 +177,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     from .scan_figures import (
         absorb_chart_labels,
         attach_line_ends,
+        apply_caption_cuts,
+        caption_cuts,
         check_figures,
         cut_leftover,
         drop_duplicate_regions,
@@ -197,9 +200,15 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
                                 config.min_figure_side_pt * px_per_pt, min_area)
     figures_px = check_figures(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                                [b for _, b in text_regions], config.min_figure_side_pt * px_per_pt)
-    fig_only = [b for b, _ in figures_px]
+    # caption lines printed inside a figure box: read apart, cut off when they carry a label
+    cuts = caption_cuts(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
+                        CAPTION_LINE_PT[0] * px_per_pt, CAPTION_LINE_PT[1] * px_per_pt,
+                        config.min_figure_side_pt * px_per_pt)
+    every_cut = apply_caption_cuts(figures_px, cuts, set(range(len(cuts))))
+    band_lines = [(k, line) for k, (_, _, lines) in enumerate(cuts) for line in lines]
+    fig_only = [b for b, _ in every_cut]
     text_regions = [(lab, b) for lab, b in text_regions
-                    if not any(overlap_of(b, f) > 0.6 for f in fig_only)]
+                    if not any(overlap_of(b, f) > 0.6 for f in fig_only + [ln for _, ln in band_lines])]
     text_regions = drop_duplicate_regions(text_regions)
     covered = fig_only + [b for _, b in text_regions]
     leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
@@ -210,7 +219,16 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     if skip_pt:
         regions = [(lab, b) for lab, b in regions
                    if not any(overlap_of(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
-    blocks = ocr_regions(work, regions, fig_only, scan, scale, config, page)
+    blocks = ocr_regions(work, regions, fig_only + [ln for _, ln in band_lines], scan, scale, config, page)
+    if band_lines:
+        read = ocr_regions(work, [("figure_caption", ln) for _, ln in band_lines], fig_only, scan,
+                           scale, config, page)
+        labelled = [b for b in read if is_caption_label(b.text)]
+        confirmed = {k for k, ln in band_lines if any(
+            overlap_of(_pt_to_work(b.bbox_pt, scan, scale), ln) > 0.5 for b in labelled)}
+        figures_px = apply_caption_cuts(figures_px, cuts, confirmed)
+        blocks = [replace(b, index=n) for n, b in enumerate(sorted(
+            blocks + labelled, key=lambda b: (round(b.bbox_pt[1] / 4), b.bbox_pt[0])))]
     captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
     figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
     figures_px, taken = absorb_chart_labels(mask, figures_px, [
