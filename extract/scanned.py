@@ -176,8 +176,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
     from .scan_figures import (
         absorb_chart_labels,
-        attach_line_ends,
         apply_caption_cuts,
+        attach_line_ends,
         caption_cuts,
         check_figures,
         cut_leftover,

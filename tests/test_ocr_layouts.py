@@ -373,3 +373,45 @@ def test_layout_caption_read_large_by_ocr_still_captions_its_chart():
         ocr(body, (53, 390, 515, 402), BlockKind.TEXT, 9.7)], scanned=True)
     (pair,) = align_book([page], AlignConfig()).pairs
     assert pair.caption == "近年来公司锂电新能源板块销售情况（吨）" and pair.text_kind == "caption"
+
+
+def test_line_drawings_boxed_with_their_captions_are_cut_and_split(tmp_path):
+    """Regression (scan-zh-exam-math-page.pdf, 6 figures, 0 found): the layout model boxed two
+    hairline plots with their captions "第3题图" "第8题图" as one figure; the captions were
+    painted out as part of it, so nothing said there were two, and the thin ink made no blob.
+    Now the caption lines inside the box are read apart, cut off (they carry a label), and
+    the box is split between them."""
+    _, truth, pages = _build(tmp_path, ocr_cases.scan_exam_drawings_case())
+    (page,) = pages
+    assert len(page.figures) == 2, [f.bbox_pt for f in page.figures]
+    for fig, fig_truth in zip(sorted(page.figures, key=lambda f: f.bbox_pt[0]), truth["figures"],
+                              strict=True):
+        assert box_iou(fig.bbox_pt, fig_truth["bbox"]) >= 0.85, (fig.bbox_pt, fig_truth["bbox"])
+        assert fig.bbox_pt[3] < fig_truth["caption_bbox"][1] + 2  # the caption is cut off
+    pairs = sorted(align_book(pages, AlignConfig()).pairs, key=lambda p: p.figure.bbox_pt[0])
+    assert [_norm(p.caption) for p in pairs] == ["第3题图", "第8题图"]
+
+
+def test_caption_band_tells_a_caption_line_from_tick_numbers():
+    """A line under a drawing, parted from it by an empty row, is a caption when its pieces are
+    words (two or more line heights wide); a row of tick numbers is not; nor is a line glued
+    to the drawing."""
+    import numpy as np
+
+    from extract.scan_figures import caption_band
+
+    def page(line: list[tuple[int, int]], gap: int) -> np.ndarray:
+        mask = np.zeros((200, 300), np.uint8)
+        mask[20:150, 30] = 1  # y axis, a hairline
+        mask[149, 30:280] = 1  # x axis
+        mask[30:150, 200] = 1
+        for a, b in line:
+            mask[150 + gap:160 + gap, a:b] = 1
+        return mask
+
+    box = (20.0, 15.0, 290.0, 185.0)
+    assert caption_band(page([(60, 110), (180, 232)], 4), box, 5, 20) == [
+        (60.0, 154.0, 110.0, 164.0), (180.0, 154.0, 232.0, 164.0)]
+    assert caption_band(page([(60, 66), (120, 132), (180, 186)], 4), box, 5, 20) == []  # ticks
+    assert caption_band(page([(60, 110)], 0), box, 5, 20) == []  # touches the drawing
+    assert caption_band(page([(25, 285)], 4), box, 5, 20) == []  # a line as wide as the box
