@@ -295,3 +295,43 @@ def _line_boxes(joined: np.ndarray, min_h: float) -> list[BoxPx]:
         if bh >= min_h and bw >= min_h and area >= 0.1 * bw * bh:
             out.append((float(x), float(y), float(x + bw), float(y + bh)))
     return out
+
+
+PANEL_TINT_SHARE = 0.3  # a blob this much one flat colour, with text inside, is a tinted panel
+PANEL_TEXT_SHARE = 0.1  # ... when the model's text regions cover this much of it
+
+
+def open_panels(rgb: np.ndarray, figures: list[tuple[BoxPx, float]], text_boxes: list[BoxPx],
+                min_side_px: float, min_area_px: float) -> list[tuple[BoxPx, float]]:
+    """Given the page image, figure boxes and the layout model's text boxes, return the figures
+    with a tinted panel (a box of one flat colour that holds text: a journal's "In this issue"
+    panel, a slide's coloured background) replaced by the pictures inside it: ink told from the
+    panel's own colour as foreground tells it from the paper. A photo on a plain backdrop holds
+    no text regions and stays whole."""
+    out: list[tuple[BoxPx, float]] = []
+    for box, conf in figures:
+        x0, y0, x1, y1 = (int(v) for v in box)
+        sub = rgb[y0:y1, x0:x1]
+        area = max(1, (x1 - x0) * (y1 - y0))
+        text = sum(overlap_of(t, box) * (t[2] - t[0]) * (t[3] - t[1]) for t in text_boxes
+                   if overlap_of(t, box) > 0.8)
+        if sub.size == 0 or text < PANEL_TEXT_SHARE * area:
+            out.append((box, conf))
+            continue
+        bins = (sub[::2, ::2] // 16).reshape(-1, 3).astype(np.int32)
+        codes = bins[:, 0] * 256 + bins[:, 1] * 16 + bins[:, 2]
+        counts = np.bincount(codes)
+        top = int(np.argmax(counts))
+        if counts[top] < PANEL_TINT_SHARE * len(codes):
+            out.append((box, conf))
+            continue
+        tint = np.median(sub[::2, ::2].reshape(-1, 3)[codes == top], axis=0)
+        diff = sub.astype(np.int32) - tint.astype(np.int32)
+        inner = ((diff ** 2).sum(axis=2) > 40 * 40).astype(np.uint8)
+        pictures = [(b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0)
+                    for b in picture_blobs(inner, min_side_px, min_area_px)]
+        pictures = [p for p in pictures if not any(overlap_of(p, t) > 0.3 for t in text_boxes)
+                    and _area(p) < 0.8 * area]
+        out += [(p, conf) for p in pictures]
+    return out
+

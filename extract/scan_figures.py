@@ -341,3 +341,33 @@ def apply_caption_cuts(figures: list[tuple[BoxPx, float]],
         else:
             out[i] = (above, figures[i][1])
     return out
+
+
+STACK_MIN_SCORE = 0.9  # a layout figure box this sure over pieces stacked one above another is one
+
+
+def join_stacked(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                 layout_figures: list[tuple[BoxPx, float]],
+                 text_boxes: list[BoxPx]) -> list[tuple[BoxPx, float]]:
+    """Given refined figure boxes, the layout model's figure boxes with scores and its text
+    boxes, return the figures with pieces stacked one above another inside one sure layout box
+    (a diagram's panels with labels and a heading between them: a paper's "Figure 1" in two
+    blobs) joined into that box tightened to its ink; not when the model found text inside the
+    box (a caption between two pictures) or the pieces stand side by side (two pictures that
+    split_by_captions may part)."""
+    out = list(figures)
+    for box, score in layout_figures:
+        if score < STACK_MIN_SCORE or any(overlap_of(t, box) > 0.5 for t in text_boxes):
+            continue
+        inside = [i for i, (f, _) in enumerate(out) if overlap_of(f, box) > 0.8]
+        if len(inside) < 2:
+            continue
+        pieces = sorted((out[i][0] for i in inside), key=lambda f: f[1])
+        stacked = all(min(a[2], b[2]) - max(a[0], b[0]) > 0.5 * min(a[2] - a[0], b[2] - b[0])
+                      and b[1] >= a[3] - 2 for a, b in zip(pieces, pieces[1:], strict=False))
+        whole = tighten(mask, box, pad=0, thin=True)
+        if not stacked or whole is None:
+            continue
+        conf = max(out[i][1] for i in inside)
+        out = [f for i, f in enumerate(out) if i not in inside] + [(whole, conf)]
+    return out

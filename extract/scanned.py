@@ -173,7 +173,13 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     """Given a scanned page, return its figures as (bbox_pt, jpeg, w, h, confidence) and its OCR
     text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
     from .images import encode_array
-    from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
+    from .regions import (
+        merge_text_regions,
+        open_panels,
+        refine_figures,
+        residual_text,
+        split_by_captions,
+    )
     from .scan_figures import (
         absorb_chart_labels,
         apply_caption_cuts,
@@ -182,6 +188,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         check_figures,
         cut_leftover,
         drop_duplicate_regions,
+        join_stacked,
     )
     from .text import is_caption_label
 
@@ -198,8 +205,12 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     min_area = config.min_figure_area_frac * work.shape[0] * work.shape[1]
     figures_px = refine_figures(mask, figure_boxes, [b for _, b in text_regions],
                                 config.min_figure_side_pt * px_per_pt, min_area)
+    figures_px = open_panels(work, figures_px, [b for _, b in text_regions],
+                             config.min_figure_side_pt * px_per_pt, min_area)
     figures_px = check_figures(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                                [b for _, b in text_regions], config.min_figure_side_pt * px_per_pt)
+    figures_px = join_stacked(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
+                              [b for _, b in text_regions])
     # caption lines printed inside a figure box: read apart, cut off when they carry a label
     cuts = caption_cuts(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                         CAPTION_LINE_PT[0] * px_per_pt, CAPTION_LINE_PT[1] * px_per_pt,

@@ -415,3 +415,48 @@ def test_caption_band_tells_a_caption_line_from_tick_numbers():
     assert caption_band(page([(60, 66), (120, 132), (180, 186)], 4), box, 5, 20) == []  # ticks
     assert caption_band(page([(60, 110)], 0), box, 5, 20) == []  # touches the drawing
     assert caption_band(page([(25, 285)], 4), box, 5, 20) == []  # a line as wide as the box
+
+
+def test_pieces_of_one_diagram_stacked_in_one_sure_layout_box_are_one_figure():
+    """Regression (scan-en-vilt-paper-page.pdf): a paper's Figure 1 (a schema over a timing
+    chart, labels and a heading between them) came out as two pieces, neither at IoU 0.5. The
+    layout model's one sure box over pieces stacked one above another is one figure; pieces side
+    by side, or with the model's text between them, stay apart."""
+    import numpy as np
+
+    from extract.scan_figures import join_stacked
+
+    mask = np.zeros((500, 400), np.uint8)
+    mask[40:200, 100:380] = 1  # the schema
+    mask[250:400, 90:390] = 1  # the timing chart
+    mask[60:70, 20:80] = 1  # a label left of the schema
+    mask[220:230, 150:300] = 1  # the heading between them
+    pieces = [((100.0, 40.0, 380.0, 200.0), 0.95), ((90.0, 250.0, 390.0, 400.0), 0.95)]
+    layout = [((10.0, 30.0, 395.0, 410.0), 0.92)]
+    assert join_stacked(mask, pieces, layout, []) == [((20.0, 40.0, 390.0, 400.0), 0.95)]
+    assert join_stacked(mask, pieces, [((10.0, 30.0, 395.0, 410.0), 0.6)], []) == pieces  # unsure
+    caption = (100.0, 215.0, 380.0, 235.0)  # the model read text between them: two figures
+    assert join_stacked(mask, pieces, layout, [caption]) == pieces
+    side = [((10.0, 40.0, 180.0, 400.0), 0.95), ((220.0, 40.0, 390.0, 400.0), 0.95)]
+    assert join_stacked(mask, side, layout, []) == side
+
+
+def test_picture_inside_a_tinted_panel_is_boxed_not_the_panel():
+    """Regression (scan-en-journal-issue-page.pdf): the "Cover picture" sat in a teal "In this
+    issue" panel with a title and a paragraph; the whole panel was one figure. A blob of one
+    flat colour holding the model's text regions is a panel: the pictures inside it are told
+    from the panel's colour. A photo on a plain backdrop holds no text and stays whole."""
+    import numpy as np
+
+    from extract.regions import open_panels
+
+    rgb = np.full((600, 800, 3), 250, np.uint8)
+    rgb[50:450, 40:760] = (90, 190, 190)  # the teal panel
+    rng = np.random.default_rng(0)
+    rgb[150:400, 80:260] = rng.integers(0, 255, (250, 180, 3))  # the cover picture
+    rgb[180:190, 300:700] = (30, 30, 30)  # lines of the paragraph
+    rgb[200:210, 300:700] = (30, 30, 30)
+    panel = [((40.0, 50.0, 760.0, 450.0), 0.7)]
+    text = [(290.0, 170.0, 710.0, 300.0), (60.0, 60.0, 500.0, 120.0)]
+    assert open_panels(rgb, panel, text, 50, 2000) == [((80.0, 150.0, 260.0, 400.0), 0.7)]
+    assert open_panels(rgb, panel, [], 50, 2000) == panel  # no text in it: a photo, kept whole
