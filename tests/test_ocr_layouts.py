@@ -460,3 +460,15 @@ def test_picture_inside_a_tinted_panel_is_boxed_not_the_panel():
     text = [(290.0, 170.0, 710.0, 300.0), (60.0, 60.0, 500.0, 120.0)]
     assert open_panels(rgb, panel, text, 50, 2000) == [((80.0, 150.0, 260.0, 400.0), 0.7)]
     assert open_panels(rgb, panel, [], 50, 2000) == panel  # no text in it: a photo, kept whole
+
+
+def test_scanned_picture_in_a_tinted_panel_pairs_with_its_caption(tmp_path):
+    """Regression (scan-en-journal-issue-page.pdf), on a generated scan: a picture inside a teal
+    panel that also holds a headline and a paragraph; the panel was boxed whole."""
+    _, truth, pages = _build(tmp_path, ocr_cases.scan_tinted_panel_case())
+    (page,) = pages
+    (fig_truth,) = truth["figures"]
+    assert len(page.figures) == 1
+    assert box_iou(page.figures[0].bbox_pt, fig_truth["bbox"]) >= 0.9, page.figures[0].bbox_pt
+    (pair,) = align_book(pages, AlignConfig()).pairs
+    assert pair.label == "图1" and _norm(pair.caption) == _norm(fig_truth["caption"])

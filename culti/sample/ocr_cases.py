@@ -62,6 +62,7 @@ class Plate:
 class PageSpec:
     plates: tuple[Plate, ...] = ()
     words: tuple[Words, ...] = ()  # body text, headers: not captions or descriptions
+    panel: BBox | None = None  # a tinted panel drawn under the words and pictures
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,8 @@ def _digital(case: Case, outline: bool) -> bytes:
     doc = pymupdf.open()
     for spec in case.pages:
         page = doc.new_page(width=W, height=H)
+        if spec.panel is not None:
+            page.draw_rect(pymupdf.Rect(spec.panel), color=None, fill=PANEL_TINT)
         if outline:
             tmp = pymupdf.open()
             tpage = tmp.new_page(width=W, height=H)
@@ -368,9 +371,26 @@ def scan_exam_drawings_case() -> Case:
     return Case("scan-exam-drawings", "scanned", (PageSpec(plates, words),), dpi=150)
 
 
+PANEL_TINT = (0.45, 0.78, 0.78)  # a journal's teal "In this issue" panel
+PANEL_TEXT = ("The cover picture shows a silk banner from the cave library at Dunhuang, "
+              "mounted on new silk dyed to match its ground after two years of conservation. ")
+
+
+def scan_tinted_panel_case() -> Case:
+    """A scanned journal page (scan-en-journal-issue-page.pdf): a teal panel holding a headline,
+    a picture with its caption under it and a paragraph beside it; body text under the panel."""
+    plate = Plate((80, 150, 230, 340), 81, "Figure 1", "The cover picture",
+                  Words((80, 346, 230, 362), "Figure 1. The cover picture", 9, latin=True))
+    words = (Words((70, 66, 500, 120), "In this issue", 28, latin=True),
+             Words((260, 150, 510, 330), PANEL_TEXT * 2, 10, latin=True),
+             Words((60, 420, 535, 560), NEWS_BODY * 2, 10, latin=True))
+    return Case("scan-tinted-panel", "scanned", (PageSpec((plate,), words, panel=(50, 50, 530, 380)),),
+                dpi=150)
+
+
 def all_cases() -> list[Case]:
     return [outline_case(), scan_columns_case(), scan_close_figures_case(), vertical_case(),
-            scan_photo_captions_case(), scan_exam_drawings_case()]
+            scan_photo_captions_case(), scan_exam_drawings_case(), scan_tinted_panel_case()]
 
 
 def generate_ocr_cases(out_dir: Path, seed: int = 0, names: tuple[str, ...] | None = None) -> Path:
