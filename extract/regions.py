@@ -335,3 +335,57 @@ def open_panels(rgb: np.ndarray, figures: list[tuple[BoxPx, float]], text_boxes:
         out += [(p, conf) for p in pictures]
     return out
 
+
+
+def split_overlapping(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                      min_side_px: float) -> list[tuple[BoxPx, float]]:
+    """Given figure boxes, return them with a picture blob shaped like two or three solid
+    rectangles (an inset photo over the corner of a larger one: an L whose box holds a text
+    block in its empty corner) cut into those rectangles. A blob of any other shape (a diagram,
+    a cut-out object) is not a few solid rectangles and stays whole."""
+    out: list[tuple[BoxPx, float]] = []
+    for box, conf in figures:
+        rects = _solid_rectangles(mask, box, min_side_px)
+        out += [(r, conf) for r in rects] if len(rects) >= 2 else [(box, conf)]
+    return out
+
+
+def _solid_rectangles(mask: np.ndarray, box: BoxPx, min_side_px: float) -> list[BoxPx]:
+    x0, y0, x1, y1 = (int(v) for v in box)
+    sub = mask[y0:y1, x0:x1]
+    if sub.size == 0 or min(sub.shape) < 2 * min_side_px:
+        return []
+    k = max(3, int(round(min(mask.shape) * 0.004)))
+    joined = cv2.morphologyEx(sub, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return []
+    solid = np.zeros_like(sub)
+    cv2.drawContours(solid, [max(contours, key=cv2.contourArea)], -1, 1, thickness=cv2.FILLED)
+    total = int(solid.sum())
+    if total > 0.9 * solid.size:
+        return []  # one rectangle
+    rows = solid.any(axis=1)
+    spans = {}
+    for y in np.flatnonzero(rows):
+        xs = np.flatnonzero(solid[y])
+        spans.setdefault((int(xs[0]) // k, int(xs[-1]) // k), (int(xs[0]), int(xs[-1]) + 1))
+    candidates = []
+    for left, right in spans.values():
+        full = solid[:, left:right].mean(axis=1) >= 0.9  # (rounded corners)
+        for a, b in _runs(full):
+            if b - a >= min_side_px and right - left >= min_side_px:
+                candidates.append((left, a, right, b))
+    chosen: list[tuple[int, int, int, int]] = []
+    covered = np.zeros_like(solid)
+    while candidates and len(chosen) < 3:
+        gain = [int((solid[a:b, c:d] & (1 - covered[a:b, c:d])).sum()) for c, a, d, b in candidates]
+        best = int(np.argmax(gain))
+        if gain[best] < 0.05 * total:
+            break
+        c, a, d, b = candidates.pop(best)
+        chosen.append((c, a, d, b))
+        covered[a:b, c:d] = 1
+    if len(chosen) < 2 or (solid & covered).sum() < 0.93 * total:
+        return []
+    return [(float(x0 + c), float(y0 + a), float(x0 + d), float(y0 + b)) for c, a, d, b in chosen]

@@ -371,3 +371,13 @@ def join_stacked(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
         conf = max(out[i][1] for i in inside)
         out = [f for i, f in enumerate(out) if i not in inside] + [(whole, conf)]
     return out
+
+
+def drop_tables(figures: list[tuple[BoxPx, float]], tables: list[BoxPx]) -> list[tuple[BoxPx, float]]:
+    """Given figure boxes and the layout model's table boxes, return the figures without the
+    ones only the model's figure box vouched for (no picture blob: confidence under 0.95) that
+    it also boxed as a table (IoU >= 0.7): a report's key-figures table under a tinted heading,
+    whose caption would go to it instead of the chart under it."""
+    from culti.geometry import iou
+
+    return [(b, c) for b, c in figures if c >= 0.95 or not any(iou(b, t) >= 0.7 for t in tables)]

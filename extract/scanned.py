@@ -179,6 +179,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         refine_figures,
         residual_text,
         split_by_captions,
+        split_overlapping,
     )
     from .scan_figures import (
         absorb_chart_labels,
@@ -188,6 +189,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         check_figures,
         cut_leftover,
         drop_duplicate_regions,
+        drop_tables,
         join_stacked,
     )
     from .text import is_caption_label
@@ -205,10 +207,12 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     min_area = config.min_figure_area_frac * work.shape[0] * work.shape[1]
     figures_px = refine_figures(mask, figure_boxes, [b for _, b in text_regions],
                                 config.min_figure_side_pt * px_per_pt, min_area)
+    figures_px = split_overlapping(mask, figures_px, config.min_figure_side_pt * px_per_pt)
     figures_px = open_panels(work, figures_px, [b for _, b in text_regions],
                              config.min_figure_side_pt * px_per_pt, min_area)
     figures_px = check_figures(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                                [b for _, b in text_regions], config.min_figure_side_pt * px_per_pt)
+    figures_px = drop_tables(figures_px, [box for label, box, _ in found if label == "table"])
     figures_px = join_stacked(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                               [b for _, b in text_regions])
     # caption lines printed inside a figure box: read apart, cut off when they carry a label

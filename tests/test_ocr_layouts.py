@@ -472,3 +472,26 @@ def test_scanned_picture_in_a_tinted_panel_pairs_with_its_caption(tmp_path):
     assert box_iou(page.figures[0].bbox_pt, fig_truth["bbox"]) >= 0.9, page.figures[0].bbox_pt
     (pair,) = align_book(pages, AlignConfig()).pairs
     assert pair.label == "图1" and _norm(pair.caption) == _norm(fig_truth["caption"])
+
+
+def test_inset_photo_over_the_corner_of_a_larger_one_is_two_figures():
+    """Regression (scan-zh-newspaper-education.pdf): a small photo printed over the lower right
+    corner of a large one made one L-shaped blob, boxed as one figure (a text block in its
+    empty corner). A blob made of two solid rectangles is cut into them; a blob of another
+    shape (a round picture, a diagram) stays whole."""
+    import numpy as np
+
+    from extract.regions import split_overlapping
+
+    mask = np.zeros((600, 800), np.uint8)
+    mask[100:400, 50:500] = 1  # the large photo
+    mask[330:520, 460:700] = 1  # the inset over its corner
+    box = (50.0, 100.0, 700.0, 520.0)
+    assert sorted(b for b, _ in split_overlapping(mask, [(box, 0.95)], 60)) == [
+        (50.0, 100.0, 500.0, 400.0), (460.0, 330.0, 700.0, 520.0)]
+    round_ = np.zeros((600, 800), np.uint8)
+    import cv2
+
+    cv2.circle(round_, (300, 300), 200, 1, thickness=-1)
+    disc = (100.0, 100.0, 501.0, 501.0)
+    assert split_overlapping(round_, [(disc, 0.95)], 60) == [(disc, 0.95)]
