@@ -307,14 +307,14 @@ def open_panels(rgb: np.ndarray, figures: list[tuple[BoxPx, float]], text_boxes:
     with a tinted panel (a box of one flat colour that holds text: a journal's "In this issue"
     panel, a slide's coloured background) replaced by the pictures inside it: ink told from the
     panel's own colour as foreground tells it from the paper. A photo on a plain backdrop holds
-    no text regions and stays whole."""
+    no text regions and stays whole; so does a panel with no picture found inside."""
     out: list[tuple[BoxPx, float]] = []
     for box, conf in figures:
         x0, y0, x1, y1 = (int(v) for v in box)
         sub = rgb[y0:y1, x0:x1]
         area = max(1, (x1 - x0) * (y1 - y0))
-        text = sum(overlap_of(t, box) * (t[2] - t[0]) * (t[3] - t[1]) for t in text_boxes
-                   if overlap_of(t, box) > 0.8)
+        text = sum(_area(t) for t in text_boxes  # (a box over the whole picture is the
+                   if overlap_of(t, box) > 0.8 and _area(t) < 0.5 * area)  # model's second guess)
         if sub.size == 0 or text < PANEL_TEXT_SHARE * area:
             out.append((box, conf))
             continue
@@ -332,7 +332,7 @@ def open_panels(rgb: np.ndarray, figures: list[tuple[BoxPx, float]], text_boxes:
                     for b in picture_blobs(inner, min_side_px, min_area_px)]
         pictures = [p for p in pictures if not any(overlap_of(p, t) > 0.3 for t in text_boxes)
                     and _area(p) < 0.8 * area]
-        out += [(p, conf) for p in pictures]
+        out += [(p, conf) for p in pictures] if pictures else [(box, conf)]
     return out
 
 

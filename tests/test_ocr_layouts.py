@@ -495,3 +495,18 @@ def test_inset_photo_over_the_corner_of_a_larger_one_is_two_figures():
     cv2.circle(round_, (300, 300), 200, 1, thickness=-1)
     disc = (100.0, 100.0, 501.0, 501.0)
     assert split_overlapping(round_, [(disc, 0.95)], 60) == [(disc, 0.95)]
+
+
+def test_silk_photo_with_a_flat_ground_under_a_text_guess_is_no_panel():
+    """Regression (data/sample silk-03-scanned.pdf p2, while open_panels was written): a silk
+    photo whose ground is one flat colour, which the layout model also boxed whole as a
+    `reference` text region, was taken for a tinted panel and lost."""
+    import numpy as np
+
+    from extract.regions import open_panels
+
+    rgb = np.full((600, 800, 3), 250, np.uint8)
+    rgb[100:500, 150:650] = (150, 40, 40)  # the red ground
+    rgb[200:260, 250:400] = (230, 200, 90)  # a motif
+    fig = [((150.0, 100.0, 650.0, 500.0), 0.95)]
+    assert open_panels(rgb, fig, [(149.0, 99.0, 651.0, 499.0)], 50, 2000) == fig
