@@ -328,8 +328,12 @@ def open_panels(rgb: np.ndarray, figures: list[tuple[BoxPx, float]], text_boxes:
         tint = np.median(sub[::2, ::2].reshape(-1, 3)[codes == top], axis=0)
         diff = sub.astype(np.int32) - tint.astype(np.int32)
         inner = ((diff ** 2).sum(axis=2) > 40 * 40).astype(np.uint8)
+        from .scan_figures import is_text_texture
+
+        # the panel's own text blocks (a page's columns on yellowed paper) are sparse lines
         pictures = [(b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0)
-                    for b in picture_blobs(inner, min_side_px, min_area_px)]
+                    for b in picture_blobs(inner, min_side_px, min_area_px)
+                    if ink_density(inner, b) >= 0.4 and not is_text_texture(inner, b)]
         pictures = [p for p in pictures if not any(overlap_of(p, t) > 0.3 for t in text_boxes)
                     and _area(p) < 0.8 * area]
         out += [(p, conf) for p in pictures] if pictures else [(box, conf)]
@@ -389,3 +393,4 @@ def _solid_rectangles(mask: np.ndarray, box: BoxPx, min_side_px: float) -> list[
     if len(chosen) < 2 or (solid & covered).sum() < 0.93 * total:
         return []
     return [(float(x0 + c), float(y0 + a), float(x0 + d), float(y0 + b)) for c, a, d, b in chosen]
+

@@ -510,3 +510,21 @@ def test_silk_photo_with_a_flat_ground_under_a_text_guess_is_no_panel():
     rgb[200:260, 250:400] = (230, 200, 90)  # a motif
     fig = [((150.0, 100.0, 650.0, 500.0), 0.95)]
     assert open_panels(rgb, fig, [(149.0, 99.0, 651.0, 499.0)], 50, 2000) == fig
+
+
+def test_text_columns_on_yellowed_paper_are_no_pictures_inside_the_page_panel():
+    """Regression (scan-nl-magazine-tapestry.pdf): the whole yellowed page was one blob; read as
+    a panel, its columns of text must not come out as pictures, only the photo."""
+    import numpy as np
+
+    from extract.regions import open_panels
+
+    rgb = np.full((1600, 1200, 3), (205, 195, 150), np.uint8)  # yellowed paper
+    for y in range(100, 700, 10):  # a column of text lines
+        for x in range(80, 560, 8):
+            rgb[y:y + 7, x:x + 5] = (40, 40, 40)
+    rng = np.random.default_rng(1)
+    rgb[900:1500, 80:600] = rng.integers(0, 255, (600, 520, 3))  # the photo
+    page = [((0.0, 0.0, 1200.0, 1600.0), 0.95)]
+    title = [(80.0, 30.0, 800.0, 80.0), (640.0, 100.0, 1120.0, 800.0)]
+    assert open_panels(rgb, page, title, 100, 8000) == [((80.0, 900.0, 600.0, 1500.0), 0.95)]
