@@ -392,5 +392,8 @@ def _solid_rectangles(mask: np.ndarray, box: BoxPx, min_side_px: float) -> list[
         covered[a:b, c:d] = 1
     if len(chosen) < 2 or (solid & covered).sum() < 0.93 * total:
         return []
+    boxes = [(float(c), float(a), float(d), float(b)) for c, a, d, b in chosen]
+    if any(overlap_of(p, q) > 0.3 for p in boxes for q in boxes if p is not q):
+        return []  # one picture with a tab or a shadow, not one printed over another's corner
     return [(float(x0 + c), float(y0 + a), float(x0 + d), float(y0 + b)) for c, a, d, b in chosen]
 

@@ -528,3 +528,17 @@ def test_text_columns_on_yellowed_paper_are_no_pictures_inside_the_page_panel():
     page = [((0.0, 0.0, 1200.0, 1600.0), 0.95)]
     title = [(80.0, 30.0, 800.0, 80.0), (640.0, 100.0, 1120.0, 800.0)]
     assert open_panels(rgb, page, title, 100, 8000) == [((80.0, 900.0, 600.0, 1500.0), 0.95)]
+
+
+def test_picture_with_a_tab_on_its_edge_is_not_cut_into_overlapping_boxes():
+    """Regression (scan-rendered-dunhuang-mural-slides-zh.pdf p8, while split_overlapping was
+    written): a picture with a strip along one edge was cut into two boxes that mostly overlap."""
+    import numpy as np
+
+    from extract.regions import split_overlapping
+
+    mask = np.zeros((600, 800), np.uint8)
+    mask[150:450, 100:400] = 1  # the picture
+    mask[100:450, 160:400] = 1  # a strip over most of its top edge
+    box = (100.0, 100.0, 400.0, 450.0)
+    assert split_overlapping(mask, [(box, 0.95)], 60) == [(box, 0.95)]
