@@ -215,15 +215,25 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     figures_px = drop_tables(figures_px, [box for label, box, _ in found if label == "table"])
     figures_px = join_stacked(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                               [b for _, b in text_regions])
-    # caption lines printed inside a figure box: read apart, cut off when they carry a label
+    # caption lines printed inside a figure box: read first, cut off when they carry a label
     cuts = caption_cuts(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                         CAPTION_LINE_PT[0] * px_per_pt, CAPTION_LINE_PT[1] * px_per_pt,
                         config.min_figure_side_pt * px_per_pt)
-    every_cut = apply_caption_cuts(figures_px, cuts, set(range(len(cuts))))
-    band_lines = [(k, line) for k, (_, _, lines) in enumerate(cuts) for line in lines]
-    fig_only = [b for b, _ in every_cut]
+    labelled: list[TextBlock] = []
+    band_lines: list[BBox] = []
+    if cuts:
+        lines = [(k, line) for k, (_, _, found_lines) in enumerate(cuts) for line in found_lines]
+        every_cut = [b for b, _ in apply_caption_cuts(figures_px, cuts, set(range(len(cuts))))]
+        read = ocr_regions(work, [("figure_caption", ln) for _, ln in lines], every_cut, scan,
+                           scale, config, page)
+        labelled = [b for b in read if is_caption_label(b.text)]
+        confirmed = {k for k, ln in lines if any(
+            overlap_of(_pt_to_work(b.bbox_pt, scan, scale), ln) > 0.5 for b in labelled)}
+        figures_px = apply_caption_cuts(figures_px, cuts, confirmed)
+        band_lines = [ln for k, ln in lines if k in confirmed]
+    fig_only = [b for b, _ in figures_px]
     text_regions = [(lab, b) for lab, b in text_regions
-                    if not any(overlap_of(b, f) > 0.6 for f in fig_only + [ln for _, ln in band_lines])]
+                    if not any(overlap_of(b, f) > 0.6 for f in fig_only + band_lines)]
     text_regions = drop_duplicate_regions(text_regions)
     covered = fig_only + [b for _, b in text_regions]
     leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
@@ -234,14 +244,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     if skip_pt:
         regions = [(lab, b) for lab, b in regions
                    if not any(overlap_of(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
-    blocks = ocr_regions(work, regions, fig_only + [ln for _, ln in band_lines], scan, scale, config, page)
-    if band_lines:
-        read = ocr_regions(work, [("figure_caption", ln) for _, ln in band_lines], fig_only, scan,
-                           scale, config, page)
-        labelled = [b for b in read if is_caption_label(b.text)]
-        confirmed = {k for k, ln in band_lines if any(
-            overlap_of(_pt_to_work(b.bbox_pt, scan, scale), ln) > 0.5 for b in labelled)}
-        figures_px = apply_caption_cuts(figures_px, cuts, confirmed)
+    blocks = ocr_regions(work, regions, fig_only + band_lines, scan, scale, config, page)
+    if labelled:
         blocks = [replace(b, index=n) for n, b in enumerate(sorted(
             blocks + labelled, key=lambda b: (round(b.bbox_pt[1] / 4), b.bbox_pt[0])))]
     captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
