@@ -15,10 +15,16 @@ from align.labels import (
     NEAR_CAPTION_CHARS,
     CaptionParse,
     SubCaption,
+    is_exam_label,
     parse_caption,
     parse_subcaption,
 )
-from align.ocr_captions import ocr_photo_caption, runs_on_unboxed, strip_pointer
+from align.ocr_captions import (
+    ocr_photo_caption,
+    runs_on_unboxed,
+    split_across_figures,
+    strip_pointer,
+)
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 60
@@ -142,7 +148,7 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
             ids, bbox, title = [i], b.bbox_pt, parsed.title
             origins = {b.origin}
             evidence = ["label-regex"]
-            if not title:
+            if not title and not is_exam_label(parsed.label):
                 j = _title_partner(i, blocks, used | {i}, drop)
                 if j is not None:
                     ids.append(j)
@@ -170,6 +176,14 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
         if labelled_page:
             break  # a page that labels its captions labels them all: short lines are labels inside figures
         if i in drop or i in used:
+            continue
+        row = split_across_figures(b, page)
+        if row:  # one OCR line under a row of pictures: a caption each
+            used.add(i)
+            captions += [Caption(page=page.page, order=i, block_ids=(i,), bbox=box, printed_label="",
+                                 label="", base_label="", sub_label="", title=text, rest="",
+                                 origin=b.origin, evidence=("unlabelled", "split-row", *_typography(b, body_font)))
+                         for text, box in row]
             continue
         ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)
         if ev and ev[0] in ("below", "above") and runs_on_unboxed(b, blocks, ev[0] == "below"):

@@ -10,7 +10,13 @@ from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
 from align.geometry import h_overlap, height, union, union_all, v_overlap, width
 from align.labels import find_references, label_match
-from align.ocr_captions import is_column, runs_past_unit, table_caption, vertical_description
+from align.ocr_captions import (
+    is_column,
+    paper_prose,
+    runs_past_unit,
+    table_caption,
+    vertical_description,
+)
 from align.pairing import Match
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
@@ -257,7 +263,9 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
                     or table_caption(b.block) or runs_past_unit(b.block, m.unit.bbox if m.unit.page == m.caption.page else None,
                                       m.caption.bbox, m.caption.labelled):
                 break  # body prose after a figure that has no description of its own
-            if _running_text(b.block, above):
+            if _running_text(b.block, above) or paper_prose(
+                    b.block, m.unit.bbox if m.unit.page == m.caption.page else None, m.caption.bbox,
+                    m.caption.labelled, m.caption.title):
                 break
         out.append(b)
     return out

@@ -3,10 +3,13 @@ illustrated novel, and where a description under such a caption ends."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Sequence
 
-from align.geometry import h_overlap, union, width
+from align.clean import has_cjk
+from align.geometry import h_overlap, union, v_overlap, width
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 OCR_CAPTION_CHARS = 200  # a photo caption runs to two or three lines with its credit
@@ -92,6 +95,16 @@ def runs_past_unit(b: TextBlock, fig: BBox | None, caption: BBox, labelled: bool
     return b.bbox_pt[0] < unit[0] - slack or b.bbox_pt[2] > unit[2] + slack
 
 
+def paper_prose(b: TextBlock, fig: BBox | None, caption: BBox, labelled: bool, title: str) -> bool:
+    """Whether an OCR block under a labelled Latin caption ("Figure 12. MDL as a function of...")
+    is the page's running text: a paper's or textbook's figure says all in its caption, and the
+    paragraph under it ("In general, the values...", "Solution. Call X...") carries the body on.
+    A block of two or more lines, or one running past the figure and caption, is such prose."""
+    if b.origin != TextOrigin.OCR or not labelled or has_cjk(title) or has_cjk(b.text):
+        return False
+    return b.text.strip().count("\n") >= 1 or runs_past_unit(b, fig, caption, False)
+
+
 def is_column(box: BBox) -> bool:
     """Whether a box is set vertically: much taller than wide (a column or a block of columns)."""
     return box[3] - box[1] >= 2.5 * (box[2] - box[0])
@@ -119,4 +132,68 @@ def vertical_description(unit: BBox, caption: BBox, candidates: Sequence[tuple[i
             continue
         if best_gap is None or gap < best_gap:
             best, best_gap = pos, gap
+    return best
+
+
+ROW_SPLIT_MAX_WORDS = 16  # a caption row under a few pictures: more words is a line of prose
+
+
+def split_across_figures(b: TextBlock, page: PageExtract) -> list[tuple[str, BBox]]:
+    """Given an OCR block of one line set under (or over) two or more pictures side by side, whose
+    words OCR read as one line ("Rio Carnival   The Spring Festival   Thanksgiving"), return each
+    picture's caption with an estimated box, left to right; [] when the line is not such a row.
+
+    OCR gives no word boxes, so the words are cut where the pieces fit their pictures best: each
+    caption centred under its picture, the first flush with the line's left end and the last with
+    its right end, all in one type size (the character pitch each end implies must agree).
+    """
+    text = b.text.strip()
+    words = text.split()
+    if b.origin != TextOrigin.OCR or "\n" in text or "。" in text or not 2 <= len(words) <= ROW_SPLIT_MAX_WORDS:
+        return []
+    bb = b.bbox_pt
+    line = bb[3] - bb[1]
+    gap_max = max(24.0, 2.5 * line)
+    for side in ("below", "above"):
+        figs = sorted((f.bbox_pt for f in page.figures
+                       if h_overlap(f.bbox_pt, bb) >= 0.2 * width(f.bbox_pt)
+                       and -2 <= (bb[1] - f.bbox_pt[3] if side == "below" else f.bbox_pt[1] - bb[3]) <= gap_max),
+                      key=lambda f: f[0])
+        if len(figs) < 2 or len(words) < len(figs):
+            continue
+        if any(v_overlap(a, c) < 0.5 * min(a[3] - a[1], c[3] - c[1]) or c[0] < a[2] - 2
+               for a, c in itertools.pairwise(figs)):
+            continue  # not one row of pictures side by side
+        best = _best_cut(words, figs, bb, b.font_size or 0.85 * line)
+        if best is not None:
+            return best
+    return []
+
+
+def _ems(text: str) -> float:
+    return sum(0.55 if ch.isascii() else 1.0 for ch in text)
+
+
+def _best_cut(words: list[str], figs: list[BBox], bb: BBox, size: float) -> list[tuple[str, BBox]] | None:
+    k = len(figs)
+    best, best_cost = None, 0.4  # a cut the pieces fit worse than this is no row of captions
+    for cuts in itertools.combinations(range(1, len(words)), k - 1):
+        bounds = (0, *cuts, len(words))
+        pieces = [" ".join(words[a:z]) for a, z in itertools.pairwise(bounds)]
+        ems = [_ems(p) for p in pieces]
+        centres = [(f[0] + f[2]) / 2 for f in figs]
+        pitch_first = 2 * (centres[0] - bb[0]) / ems[0]
+        pitch_last = 2 * (bb[2] - centres[-1]) / ems[-1]
+        if pitch_first <= 0 or pitch_last <= 0:
+            continue
+        pitch = (pitch_first + pitch_last) / 2
+        cost = abs(math.log(pitch_first / pitch_last)) + 0.5 * abs(math.log(pitch / size))
+        spans = [(bb[0], bb[0] + pitch * ems[0])]
+        spans += [(c - pitch * e / 2, c + pitch * e / 2) for c, e in zip(centres[1:-1], ems[1:-1], strict=True)]
+        spans.append((bb[2] - pitch * ems[-1], bb[2]))
+        if any(s1[0] < s0[1] for s0, s1 in itertools.pairwise(spans)):
+            cost += 1.0  # pieces that would overlap: not this cut
+        if cost < best_cost:
+            best, best_cost = [(p, (max(bb[0], s[0]), bb[1], min(bb[2], s[1]), bb[3]))
+                               for p, s in zip(pieces, spans, strict=True)], cost
     return best
