@@ -1,0 +1,204 @@
+"""Caption layouts of the real corpus's scans (issue 12), as regression tests: the generated
+scans of culti.sample.ocr_caption_cases run through extract and align, and align alone on page
+records set out with the real pages' geometry (OCR output cannot be pinned in a generated scan)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from align import AlignConfig, align_book
+from align.labels import parse_caption
+from align.ocr_captions import split_across_figures
+from culti.records import (
+    BlockKind,
+    Figure,
+    FigureOrigin,
+    PageExtract,
+    PageKind,
+    PageStatus,
+    TextBlock,
+    TextOrigin,
+)
+from culti.sample import ocr_caption_cases
+from extract import ExtractConfig, extract_book, open_book
+from extract.regions import iou as box_iou
+from extract.scanned import lines_to_paragraphs
+
+CONFIG = ExtractConfig(workers=1, progress=False)
+
+
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _build(tmp_path, case):
+    truth = ocr_caption_cases.write_case(case, tmp_path)
+    path = tmp_path / truth["file"]
+    pages = list(extract_book(open_book(path), CONFIG))
+    return truth, pages, align_book(pages, AlignConfig())
+
+
+def _row_for(alignment, bbox):
+    rows = [p for p in alignment.pairs if box_iou(p.figure.bbox_pt, bbox) >= 0.5]
+    return rows[0] if rows else None
+
+
+# ---- page records with the real pages' geometry -------------------------------------------------
+
+def _block(i: int, text: str, bbox, kind=BlockKind.TEXT, size: float = 10.0) -> TextBlock:
+    return TextBlock(page=1, index=i, text=text, bbox_pt=bbox, kind=kind, origin=TextOrigin.OCR,
+                     font_size=size, confidence=0.95)
+
+
+def _figure(i: int, bbox) -> Figure:
+    return Figure(source="real.pdf", source_sha256="0" * 64, page=1, index=i, bbox_pt=bbox,
+                  image=b"\xff\xd8fake", image_format="jpeg", width=400, height=300,
+                  origin=FigureOrigin.SCAN_CROP)
+
+
+def _page(blocks, figures, size=(960.0, 540.0)) -> PageExtract:
+    return PageExtract(source="real.pdf", source_sha256="0" * 64, page=1, width_pt=size[0],
+                       height_pt=size[1], kind=PageKind.SCANNED, status=PageStatus.OK,
+                       figures=tuple(figures), blocks=tuple(blocks))
+
+
+SLIDE_FIGURES = [(100.1, 167.8, 369.4, 368.6), (395.6, 167.8, 612.0, 368.6), (616.0, 167.8, 884.5, 368.6)]
+SLIDE_ROW = _block(2, "Rio Carnival The Spring Festival Thanksgiving", (156.0, 390.3, 824.7, 421.0),
+                   BlockKind.CAPTION, 26.1)
+
+
+def test_slide_caption_row_read_as_one_line_gives_each_photo_its_caption():
+    """Regression (scan-en-slide-festivals.pdf): three captions printed side by side under three
+    photos were one OCR line, and no photo got a caption."""
+    page = _page([_block(0, "Step 1 Lead-in", (4.3, 7.2, 193.9, 40.8), BlockKind.HEADER, 28.6), SLIDE_ROW],
+                 [_figure(i, b) for i, b in enumerate(SLIDE_FIGURES)])
+    out = align_book([page], AlignConfig())
+    got = {p.figure.index: p.caption for p in out.pairs}
+    assert got == {0: "Rio Carnival", 1: "The Spring Festival", 2: "Thanksgiving"}, out.rejects
+
+
+def test_slide_caption_row_split_follows_the_pictures_when_two_photos_are_one_box():
+    """The same row over two boxes (the second covering two photos): the first photo still gets
+    only its own caption."""
+    figs = [_figure(0, (100.3, 168.0, 369.6, 368.7)), _figure(1, (396.1, 167.5, 884.8, 368.7))]
+    pieces = split_across_figures(SLIDE_ROW, _page([SLIDE_ROW], figs))
+    assert [t for t, _ in pieces] == ["Rio Carnival", "The Spring Festival Thanksgiving"]
+
+
+def test_a_line_of_prose_under_pictures_is_not_split_into_captions():
+    """A one-line sentence running under two pictures is no row of captions: the cut that fits
+    the pictures costs too much, or it says a sentence."""
+    figs = [_figure(0, (60, 100, 290, 300)), _figure(1, (305, 100, 535, 300))]
+    prose = _block(2, "中国丝绸博物馆藏唐代织锦，新疆吐鲁番阿斯塔那墓地出土。", (60, 310, 535, 322))
+    assert split_across_figures(prose, _page([prose], figs, (595, 842))) == []
+    left_heavy = _block(2, "Conservators cleaned each fragment by hand and mounted it on silk",
+                        (60, 310, 330, 322))
+    assert split_across_figures(left_heavy, _page([left_heavy], figs, (595, 842))) == []
+
+
+def test_report_chart_title_band_above_its_chart_beats_the_picture_above_it():
+    """Regression (scan-zh-broker-report-page.pdf): the band 股价与行业-市场走势对比, set to its
+    chart's width over it, was paired with the wider table-like picture 10 pt above it."""
+    band = _block(18, "股价与行业-市场走势对比", (21.6, 440.0, 163.3, 452.1), BlockKind.CAPTION, 10.3)
+    page = _page([band], [_figure(0, (15.9, 346.5, 189.2, 429.7)), _figure(1, (21.0, 467.5, 165.1, 574.5))],
+                 (609.4, 862.0))
+    out = align_book([page], AlignConfig())
+    assert [(p.figure.index, p.caption) for p in out.pairs] == [(1, "股价与行业-市场走势对比")]
+
+
+def test_paper_prose_under_a_latin_figure_caption_is_no_description():
+    """Regression (scan-en-xray-paper-page.pdf, scan-en-probability-book-page.pdf): the body
+    paragraph under "Figure 12. ..." became the figure's description."""
+    fig = _figure(0, (334.0, 294.9, 523.5, 456.7))
+    cap = _block(1, "Figure 12. MDL as a function of the atomic number Z for\nsample B.",
+                 (306.7, 475.6, 549.9, 497.4), BlockKind.CAPTION)
+    prose = _block(2, "In general, the values of MDL obtained are in good\nagreement with those reported "
+                      "by other workers in differ-\nent synchrotron radiation facilities.",
+                   (305.9, 507.5, 550.4, 540.5), BlockKind.CAPTION)
+    out = align_book([_page([cap, prose], [fig], (595, 842))], AlignConfig())
+    assert len(out.pairs) == 1
+    assert out.pairs[0].text == "MDL as a function of the atomic number Z for sample B."
+
+
+def test_chinese_description_under_a_labelled_ocr_caption_is_kept():
+    """The paper-prose rule is for Latin captions: a catalogue's description under 图3 stays."""
+    fig = _figure(0, (120, 90, 475, 360))
+    cap = _block(1, "图3 黄地团窠对鹿纹锦", (200, 368, 395, 382), BlockKind.CAPTION, 9)
+    desc = _block(2, "唐代织锦，新疆吐鲁番阿斯塔那墓地出土。\n红色地上以黄、白二色显花。", (80, 396, 515, 430))
+    out = align_book([_page([cap, desc], [fig], (595, 842))], AlignConfig())
+    assert _norm(out.pairs[0].text) == _norm("唐代织锦，新疆吐鲁番阿斯塔那墓地出土。红色地上以黄、白二色显花。")
+
+
+@pytest.mark.parametrize("text,label", [("第3题图", "第3题图"), ("第 13 题图", "第13题图"),
+                                        ("(第9题图)", "第9题图"), ("第10題圖", "第10题图")])
+def test_exam_figure_labels_are_captions(text, label):
+    """scan-zh-exam-math-page.pdf: an exercise's figure is captioned 第N题图."""
+    parsed = parse_caption(text)
+    assert parsed is not None and parsed.label == label and parsed.title == ""
+
+
+@pytest.mark.parametrize("text", ["如第3题图所示", "第3题图中的三角形ABC", "第3题"])
+def test_exam_label_references_are_not_captions(text):
+    assert parse_caption(text) is None
+
+
+def test_exam_caption_pairs_with_the_drawing_over_it_and_takes_no_title():
+    fig = _figure(0, (132.8, 505.6, 233.6, 588.0))
+    cap = _block(1, "第3题图", (160.0, 592.0, 205.0, 602.0), BlockKind.CAPTION)
+    choice = _block(2, "A. 1", (240.0, 592.0, 262.0, 602.0))
+    out = align_book([_page([cap, choice], [fig], (1152, 844))], AlignConfig())
+    assert [p.caption for p in out.pairs] == ["第3题图"]
+
+
+def test_caption_column_beside_body_text_on_its_own_baselines_stays_apart():
+    """Regression (scan-en-poster-ginkgo.pdf): "Figure 5. ..." set in a column 4 pt right of a
+    body column, its lines off the body's baselines, was joined row by row with the body text."""
+    body = [((374.0, 371.5, 504.7, 384.1), "The photographic data we"),
+            ((374.8, 384.8, 525.6, 396.3), "gathered provided usable data"),
+            ((374.0, 397.0, 509.4, 409.6), "that highlighted even small"),
+            ((374.8, 410.0, 510.5, 421.5), "deviations from the models")]
+    caption = [((529.6, 376.5, 693.0, 388.4), "Figure 5. Comparison of how well Sugar"),
+               ((529.2, 388.8, 712.1, 400.3), "Maple, American Beech, and Gingko fit each"),
+               ((529.6, 400.6, 706.3, 412.5), "model. Ginkgo has a large safety margin to"),
+               ((529.2, 412.5, 710.6, 424.4), "reduce risk of buckling.")]
+    texts = [t for _, t in lines_to_paragraphs([(t, b, 1.0) for b, t in body + caption])]
+    assert texts == ["\n".join(t for _, t in body), "\n".join(t for _, t in caption)]
+
+
+def test_one_row_cut_apart_by_ocr_stays_one_row():
+    """Pieces of one table row OCR read apart sit level: they stay one paragraph."""
+    left = [((60.0, 100.0 + 14 * i, 200.0, 111.0 + 14 * i), f"item {i}") for i in range(4)]
+    right = [((205.0, 100.5 + 14 * i, 300.0, 111.5 + 14 * i), f"value {i}") for i in range(4)]
+    texts = [t for _, t in lines_to_paragraphs([(t, b, 1.0) for b, t in left + right])]
+    assert texts == ["\n".join(f"item {i} value {i}" for i in range(4))]
+
+
+# ---- generated scans, through extract and align ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def caption_row(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("row"), ocr_caption_cases.caption_row_case())
+
+
+@pytest.fixture(scope="module")
+def chart_band(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("band"), ocr_caption_cases.chart_band_case())
+
+
+def test_generated_caption_row_each_photo_gets_its_own_caption(caption_row):
+    truth, pages, alignment = caption_row
+    for fig in truth["figures"]:
+        row = _row_for(alignment, fig["bbox"])
+        assert row is not None, (fig["caption"], [b.text for b in pages[0].blocks])
+        assert _norm(row.caption) == _norm(fig["caption"])
+
+
+def test_generated_chart_band_goes_to_the_chart_under_it(chart_band):
+    truth, pages, alignment = chart_band
+    fig = truth["figures"][0]
+    row = _row_for(alignment, fig["bbox"])
+    assert row is not None, [b.text for b in pages[0].blocks]
+    assert _norm(row.caption) == _norm(fig["caption"])
+    assert not [p for p in alignment.pairs if p is not row and _norm(p.caption) == _norm(fig["caption"])]
