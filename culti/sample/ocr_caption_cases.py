@@ -24,15 +24,15 @@ WIDE_PHOTO = (50.0, 120.0, 330.0, 260.0)  # right above the band, no caption of 
 
 
 def caption_row_case() -> Case:
-    """A slide: three photos side by side 8 pt apart, each caption centred under its photo, all
+    """A slide: three photos side by side 24 pt apart, each caption centred under its photo, all
     three in one row in large type, the captions about a word's width apart."""
     y0, y1 = 150.0, 330.0
-    left, gap = 40.0, 8.0
+    left, gap = 40.0, 24.0
     width = (W - 2 * left - 2 * gap) / 3
     plates = []
     for i, title in enumerate(ROW_CAPTIONS):
         x0 = left + i * (width + gap)
-        cap = Words((x0, y1 + 10, x0 + width, y1 + 40), title, 18, align=1, latin=True)
+        cap = Words((x0 - gap / 2 + 2, y1 + 10, x0 + width + gap / 2 - 2, y1 + 40), title, 18, align=1, latin=True)
         plates.append(Plate((x0, y0, x0 + width, y1), 71 + i, "", title, cap))
     lead = Words((40, 70, 555, 100), "Which of these places would you like to visit first?", 15,
                  latin=True)
