@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
 from align.geometry import h_overlap, height, union, union_all, v_overlap, width
-from align.labels import find_references, label_match
+from align.labels import find_references, is_exam_label, label_match
 from align.ocr_captions import (
     is_column,
     paper_prose,
@@ -234,6 +234,8 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
     """Keep the description's run: stop at body prose that cites a figure (如图3-2所示, 见图3-4),
     at a change of type size in a text layer, or at a paragraph gap much wider than the first."""
     out: list[_Body] = []
+    if is_exam_label(m.caption.label):
+        return out  # the text under an exercise's figure (第3题图) is the next exercise
     first_gap = None
     started = bool(m.caption.rest)  # the caption block already held the description's start
     for b in blocks:

@@ -144,12 +144,16 @@ def test_exam_label_references_are_not_captions(text):
     assert parse_caption(text) is None
 
 
-def test_exam_caption_pairs_with_the_drawing_over_it_and_takes_no_title():
+def test_exam_caption_pairs_with_the_drawing_over_it_and_takes_no_title_or_description():
+    """Regression (scan-zh-exam-math-page.pdf): with its label read, 第3题图 took the next exercise
+    under it as its description, and a 第N题图 with nothing under it was an empty_text reject."""
     fig = _figure(0, (132.8, 505.6, 233.6, 588.0))
-    cap = _block(1, "第3题图", (160.0, 592.0, 205.0, 602.0), BlockKind.CAPTION)
+    cap = _block(1, "第3题图", (158.4, 592.7, 207.2, 609.0), BlockKind.CAPTION, 13.8)
     choice = _block(2, "A. 1", (240.0, 592.0, 262.0, 602.0))
-    out = align_book([_page([cap, choice], [fig], (1152, 844))], AlignConfig())
-    assert [p.caption for p in out.pairs] == ["第3题图"]
+    exercise = _block(3, "4.(2022四川绵阳期末,5)已知函数y=(m+2)x是关于x的反比\n例函数，则该函数图象位于 ()",
+                      (84.8, 612.8, 425.6, 653.6), BlockKind.TEXT, 16.3)
+    out = align_book([_page([cap, choice, exercise], [fig], (1152, 844))], AlignConfig())
+    assert [(p.caption, p.text, p.text_kind.value) for p in out.pairs] == [("第3题图", "第3题图", "caption")]
 
 
 def test_caption_column_beside_body_text_on_its_own_baselines_stays_apart():
