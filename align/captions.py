@@ -21,6 +21,8 @@ from align.labels import (
 )
 from align.ocr_captions import (
     ocr_photo_caption,
+    pointed_relation,
+    pointer_pieces,
     runs_on_unboxed,
     split_across_figures,
     strip_pointer,
@@ -178,12 +180,15 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
         if i in drop or i in used:
             continue
         row = split_across_figures(b, page)
-        if row:  # one OCR line under a row of pictures: a caption each
+        stack = [] if row else pointer_pieces(b)
+        if row or stack:  # one OCR line under a row of pictures, or "▲ …\n► …": a caption each
             used.add(i)
+            kind = "split-row" if row else "pointer"
             captions += [Caption(page=page.page, order=i, block_ids=(i,), bbox=box, printed_label="",
-                                 label="", base_label="", sub_label="", title=text, rest="",
-                                 origin=b.origin, evidence=("unlabelled", "split-row", *_typography(b, body_font)))
-                         for text, box in row]
+                                 label="", base_label="", sub_label="", title=strip_pointer(text), rest="",
+                                 origin=b.origin, evidence=("unlabelled", kind, *_points(text),
+                                                            *_typography(b, body_font)))
+                         for text, box in row or stack]
             continue
         ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)
         if ev and ev[0] in ("below", "above") and runs_on_unboxed(b, blocks, ev[0] == "below"):
@@ -193,10 +198,17 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
             used.add(i)
             cap = Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
                           label="", base_label="", sub_label="", title=strip_pointer(b.text), rest="",
-                          origin=b.origin, evidence=("unlabelled", *ev, *_typography(b, body_font)))
+                          origin=b.origin, evidence=("unlabelled", *ev, *_points(b.text),
+                                                     *_typography(b, body_font)))
             captions.append(_continued(cap, blocks, used, drop))
     captions = [_with_position(c) for c in captions]
     return PageCaptions(tuple(captions), tuple(subs), frozenset(used))
+
+
+def _points(text: str) -> tuple[str, ...]:
+    """Evidence of where a pointer caption's picture is ("points:below" for ▲ …), or ()."""
+    rel = pointed_relation(text)
+    return (f"points:{rel}",) if rel else ()
 
 
 def _title_tail(rest: str) -> bool:

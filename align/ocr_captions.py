@@ -59,6 +59,41 @@ def runs_on_unboxed(b: TextBlock, blocks: Sequence[TextBlock], below: bool) -> b
     return _runs_on(b, blocks, below, line)
 
 
+# where the picture a pointer caption names sits, as pairing.relation puts the caption
+POINTS_AT = {"▲": "below", "△": "below", "▼": "above", "▽": "above", "▶": "left", "►": "left",
+             "◀": "right", "◄": "right"}
+
+
+def pointer_pieces(b: TextBlock) -> list[tuple[str, BBox]]:
+    """Given an OCR block whose lines start two or more pointer captions ("▲ … \n► …": one for
+    the photo above, one for the photo to the right), return each caption with its box (the
+    block's lines stacked evenly); [] when the block is not such a stack."""
+    lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
+    if b.origin != TextOrigin.OCR or len(lines) < 2 or lines[0][0] not in POINTS_AT:
+        return []
+    groups: list[list[str]] = []
+    for ln in lines:
+        if ln[0] in POINTS_AT:
+            groups.append([ln])
+        else:
+            groups[-1].append(ln)
+    if len(groups) < 2:
+        return []
+    x0, y0, x1, y1 = b.bbox_pt
+    step = (y1 - y0) / len(lines)
+    out, row = [], 0
+    for g in groups:
+        out.append(("".join(g), (x0, y0 + row * step, x1, y0 + (row + len(g)) * step)))
+        row += len(g)
+    return out
+
+
+def pointed_relation(title: str) -> str:
+    """Given a caption as printed, return where its pointer says its picture is (as
+    pairing.relation names the caption's side: "below" for ▲), or "" without a pointer."""
+    return POINTS_AT.get(title.strip()[:1], "")
+
+
 def strip_pointer(text: str) -> str:
     """Given a caption's text, return it without the pointer printed before it (▲ ...)."""
     return text.strip().lstrip(POINTERS).strip()

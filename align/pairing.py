@@ -106,6 +106,9 @@ def caption_cost(unit: Unit, cap: Caption, others: Sequence[BBox], config: Align
         cost -= 0.03
     if cap.sub_label and not unit.composite:
         cost -= 0.02  # 图3-5(a) printed under its own image
+    points = next((e.split(":", 1)[1] for e in cap.evidence if e.startswith("points:")), "")
+    if points and rel != "overlap":  # ▲ names the picture above it, ► the one to its right
+        cost += -0.2 if points == rel else 0.5
     if rel in ("below", "above") and cap.origin == TextOrigin.OCR and flush(unit.bbox, cap.bbox):
         cost -= FLUSH_BONUS  # a title band set to its chart's width, both edges flush
     return max(cost, 0.0), rel

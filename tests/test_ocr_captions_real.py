@@ -131,6 +131,21 @@ def test_chinese_description_under_a_labelled_ocr_caption_is_kept():
     assert _norm(out.pairs[0].text) == _norm("唐代织锦，新疆吐鲁番阿斯塔那墓地出土。红色地上以黄、白二色显花。")
 
 
+def test_stacked_pointer_captions_each_name_their_own_photo():
+    """scan-zh-newspaper-education.pdf: two caption lines stacked under the big photo, "▲…" for
+    it and "►…" for the inset photo to their right, read as one OCR block: one caption, the
+    inset photo uncaptioned (its box on the real page is still wrong: the extract's part)."""
+    big, inset = _figure(0, (10.1, 434.9, 284.3, 610.6)), _figure(1, (265.8, 563.0, 377.3, 636.8))
+    up = "9月12日，在江苏省扬州市江都区第二中学，医护人员为学生讲解急救知识（无人机照片）。"
+    right = "9月12日，山东省青岛市李沧区红十字会讲师在青岛弘德小学通过互动方式为学生传授急救知识。"
+    stack = _block(2, f"▲{up}\n►{right}", (25.6, 616.3, 245.3, 629.9), BlockKind.TEXT, 6.0)
+    head = _block(0, "普及救护知识\n提高应急能力", (300, 450, 378, 490), BlockKind.TITLE, 14)
+    story = _block(1, "2025年9月13日是第26个“世界急救日”，今年的主题为“急救与\n气候变化”。各地开展应急救护培训\n"
+                      "活动，传播救护知识与理念，提升群\n众自救互救能力。", (294.0, 514.6, 378.8, 548.1), BlockKind.TEXT, 6.5)
+    out = align_book([_page([head, story, stack], [big, inset], (585, 841))], AlignConfig())
+    assert sorted((p.figure.index, p.caption) for p in out.pairs) == [(0, up), (1, right)]
+
+
 @pytest.mark.parametrize("text,label", [("第3题图", "第3题图"), ("第 13 题图", "第13题图"),
                                         ("(第9题图)", "第9题图"), ("第10題圖", "第10题图")])
 def test_exam_figure_labels_are_captions(text, label):
