@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from align.beside import beside_alone, is_vertical_column
+from align.beside import beside_alone, exact_geometry, is_vertical_column
 from align.clean import has_cjk
 from align.geometry import h_overlap, union, v_overlap
 from align.labels import (
@@ -191,7 +191,8 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                          for text, box in row or stack]
             continue
         ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)
-        if ev and ev[0] in ("below", "above") and runs_on_unboxed(b, blocks, ev[0] == "below"):
+        if ev and ev[0] in ("below", "above") and not exact_geometry(b, page) \
+                and runs_on_unboxed(b, blocks, ev[0] == "below"):
             ev = ()  # an OCR line that its column's text follows on from: running text
         ev = ev or ocr_photo_caption(b, page, blocks, body_font)
         if ev:
@@ -377,13 +378,14 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
     if _TABLE_LABEL.match(text):
         return ()  # "表5.4.7 …" names the table under it, not a picture
     # a line a little larger than the body is still a caption when it hugs its picture, centred
+    exact = exact_geometry(b, page)
     big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font) \
-        and not (layout and b.origin == TextOrigin.OCR)  # OCR sizes are noisy: trust the layout
-    if big and (b.font_size > 1.3 * body_font or b.origin != TextOrigin.PDF):
+        and not (layout and not exact)  # OCR sizes are noisy: trust the layout
+    if big and (b.font_size > 1.3 * body_font or not exact):
         return ()  # a heading
-    step = 0.85 if b.origin == TextOrigin.OCR else 0.95  # OCR size estimates are noisy
+    step = 0.95 if exact else 0.85  # OCR size estimates are noisy
     smaller = bool(b.font_size and body_font and b.font_size < step * body_font)
-    vertical = is_vertical_column(b)
+    vertical = is_vertical_column(b, page)
     line = (b.bbox_pt[3] - b.bbox_pt[1]) / (text.count("\n") + 1) if not vertical else b.bbox_pt[2] - b.bbox_pt[0]
     gap_max = max(24.0, 2.5 * line) if not layout else 60.0
     bb = b.bbox_pt

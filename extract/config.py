@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 OCR_ENGINES = ("rapidocr", "paddleocr")
 LAYOUT_ENGINES = ("rapid-layout",)
 # bump when the extraction logic changes so that cached pages are recomputed
-EXTRACT_VERSION = 11  # 11: OCR columns on their own baselines stay apart across a narrow gutter
+EXTRACT_VERSION = 12  # 12: OCR columns on their own baselines stay apart across a narrow gutter
 # fields that do not change a page's result, so they stay out of the cache key
 _NOT_IN_FINGERPRINT = {"workers", "progress", "in_flight", "engine_threads", "repeat_min_pages"}
 
