@@ -14,6 +14,8 @@ from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 OCR_CAPTION_CHARS = 200  # a photo caption runs to two or three lines with its credit
 POINTERS = "▲▼◀▶►◄△▽■●"  # "▲ Clearing up after an airstrike…": the caption points at its photo
+# a photo credit ends a news photo's caption: "新华社记者 陈海宁 摄", "新华社发", "PHOTOGRAPH: AFP"
+_CREDIT = re.compile(r"(?:记者[^\n]{0,12}摄|\S{2,4}\s+摄|摄影[:：]?\s*\S{2,8}|新华社发|供图|(?:PHOTOGRAPH|Photograph|Photo)\s*[:：][^\n]{2,60})\s*$")
 _TABLE_LABEL = re.compile(r"^\s*(?:Table|TABLE|Tab\.|表)\s*[0-9IVX一二三四五六七八九十]+")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十\d]+[章节部分篇]|"
                       r"\d+(?:\.\d+)*[.、．]?\s|[(（][一二三四五六七八九十\d]+[)）])")
@@ -26,8 +28,9 @@ def ocr_photo_caption(b: TextBlock, page: PageExtract, blocks: Sequence[TextBloc
     inside its width, and closed (no line of its column follows on within a line: the body
     text under a picture runs on, its caption stops)."""
     text = b.text.strip()
-    if b.origin != TextOrigin.OCR or not text or len(text) > OCR_CAPTION_CHARS \
-            or text.count("\n") > 2 or b.kind == BlockKind.TITLE or _HEADING.match(text):
+    credited = bool(_CREDIT.search(text))  # a news photo's caption may run to a paragraph
+    if b.origin != TextOrigin.OCR or not text or len(text) > OCR_CAPTION_CHARS * (1 + credited) \
+            or text.count("\n") > (5 if credited else 2) or b.kind == BlockKind.TITLE or _HEADING.match(text):
         return ()
     sizes = sorted(o.font_size for o in blocks if o.font_size and len(o.text.strip()) >= 15)
     body = max(body_font or 0.0, sizes[len(sizes) // 2] if sizes else 0.0)  # a book may mix scripts

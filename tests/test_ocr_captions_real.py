@@ -146,6 +146,36 @@ def test_stacked_pointer_captions_each_name_their_own_photo():
     assert sorted((p.figure.index, p.caption) for p in out.pairs) == [(0, up), (1, right)]
 
 
+FARM_CAPTION = ("近年来，云南省罗平县板桥镇加大调整农业产业结构力度，组织农户成立专业合作社，\n"
+                "大面积推广种植黄姜，并建立规范的黄姜专业交易市场，形成姜产品绿色产业链，鲜姜及姜\n"
+                "制品远销新疆、内蒙古及日本、韩国和海湾地区。2010年全县黄姜产业创造产值5.3亿元，\n"
+                "种姜农民人均增收500元。图为板桥黄姜开发协会生产车间的工人在对黄姜进行干燥处理。\n"
+                "新华社记者 陈海宁 摄")
+
+
+def _farm_page(caption: str) -> PageExtract:
+    photo = _figure(0, (135.0, 241.8, 357.0, 364.2))
+    cap = _block(1, caption, (139.8, 366.6, 352.2, 402.6), BlockKind.TEXT, 6.5)
+    head = _block(2, "生产销售不合格农产", (134.4, 410.4, 253.2, 438.0), BlockKind.TEXT, 23.5)
+    column = _block(3, "由海南省农业厅、新华社海南分社、中国移动海南分公司等联合建设的海南省冬季瓜菜质量安全"
+                       "田头监管3G系统项目启动。" * 3, (367.2, 295.8, 589.8, 398.4), BlockKind.TEXT, 7.7)
+    return _page([column, cap, head], [photo], (595.2, 851.4))
+
+
+def test_news_photo_caption_closed_by_its_credit_may_run_to_a_paragraph():
+    """scan-zh-newspaper-farmers.pdf: the photo's caption is four lines of text and the credit
+    (新华社记者 陈海宁 摄), past the three lines an unlabelled OCR caption may have; the credit says
+    it is the photo's caption (the real page's photo box still takes the caption in: extract's part)."""
+    out = align_book([_farm_page(FARM_CAPTION)], AlignConfig())
+    assert [_norm(p.caption) for p in out.pairs] == [_norm(FARM_CAPTION)]
+
+
+def test_a_paragraph_under_a_photo_without_a_credit_is_no_caption():
+    body = FARM_CAPTION.rsplit("\n", 1)[0] + "\n农户说，今年的收成比去年好。"
+    out = align_book([_farm_page(body)], AlignConfig())
+    assert out.pairs == ()
+
+
 @pytest.mark.parametrize("text,label", [("第3题图", "第3题图"), ("第 13 题图", "第13题图"),
                                         ("(第9题图)", "第9题图"), ("第10題圖", "第10题图")])
 def test_exam_figure_labels_are_captions(text, label):
