@@ -74,6 +74,9 @@ def pointer_pieces(b: TextBlock) -> list[tuple[str, BBox]]:
     lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
     if b.origin != TextOrigin.OCR or len(lines) < 2 or lines[0][0] not in POINTS_AT:
         return []
+    rows = len(lines)
+    if rows > 2 and lines[-1][0] not in POINTS_AT and len(lines[-1]) <= 16 and _CREDIT.search(lines[-1]):
+        lines = lines[:-1]  # "新华社发" under the stack: the credit of every photo, no caption's words
     groups: list[list[str]] = []
     for ln in lines:
         if ln[0] in POINTS_AT:
@@ -83,7 +86,7 @@ def pointer_pieces(b: TextBlock) -> list[tuple[str, BBox]]:
     if len(groups) < 2:
         return []
     x0, y0, x1, y1 = b.bbox_pt
-    step = (y1 - y0) / len(lines)
+    step = (y1 - y0) / rows
     out, row = [], 0
     for g in groups:
         out.append(("".join(g), (x0, y0 + row * step, x1, y0 + (row + len(g)) * step)))

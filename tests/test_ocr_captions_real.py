@@ -138,7 +138,8 @@ def test_stacked_pointer_captions_each_name_their_own_photo():
     big, inset = _figure(0, (10.1, 434.9, 284.3, 610.6)), _figure(1, (265.8, 563.0, 377.3, 636.8))
     up = "9月12日，在江苏省扬州市江都区第二中学，医护人员为学生讲解急救知识（无人机照片）。"
     right = "9月12日，山东省青岛市李沧区红十字会讲师在青岛弘德小学通过互动方式为学生传授急救知识。"
-    stack = _block(2, f"▲{up}\n►{right}", (25.6, 616.3, 245.3, 629.9), BlockKind.TEXT, 6.0)
+    # as rapidocr reads the real caption lines (▶, and the shared credit 新华社发 on a line of its own)
+    stack = _block(2, f"▲{up}\n▶{right}\n新华社发", (25.6, 616.3, 247.0, 637.0), BlockKind.TEXT, 6.0)
     head = _block(0, "普及救护知识\n提高应急能力", (300, 450, 378, 490), BlockKind.TITLE, 14)
     story = _block(1, "2025年9月13日是第26个“世界急救日”，今年的主题为“急救与\n气候变化”。各地开展应急救护培训\n"
                       "活动，传播救护知识与理念，提升群\n众自救互救能力。", (294.0, 514.6, 378.8, 548.1), BlockKind.TEXT, 6.5)
@@ -168,6 +169,9 @@ def test_news_photo_caption_closed_by_its_credit_may_run_to_a_paragraph():
     it is the photo's caption (the real page's photo box still takes the caption in: extract's part)."""
     out = align_book([_farm_page(FARM_CAPTION)], AlignConfig())
     assert [_norm(p.caption) for p in out.pairs] == [_norm(FARM_CAPTION)]
+    as_read = FARM_CAPTION.replace("干燥处理。\n新华社记者 陈海宁 摄", "干燥处\n理 新华社记者陈海宁摄")  # rapidocr's lines
+    out = align_book([_farm_page(as_read)], AlignConfig())
+    assert [_norm(p.caption) for p in out.pairs] == [_norm(as_read)]
 
 
 def test_a_paragraph_under_a_photo_without_a_credit_is_no_caption():
