@@ -20,11 +20,13 @@ from align.labels import (
     parse_subcaption,
 )
 from align.ocr_captions import (
+    is_credit,
     ocr_photo_caption,
     pointed_relation,
     pointer_pieces,
     runs_on_unboxed,
     split_across_figures,
+    stacked_under,
     strip_pointer,
 )
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
@@ -177,7 +179,7 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
     for i, b in enumerate(blocks):  # unlabelled captions: after the labelled ones took their lines
         if labelled_page:
             break  # a page that labels its captions labels them all: short lines are labels inside figures
-        if i in drop or i in used:
+        if i in drop or i in used or is_credit(b.text):
             continue
         row = split_across_figures(b, page)
         stack = [] if row else pointer_pieces(b)
@@ -202,6 +204,15 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
                           origin=b.origin, evidence=("unlabelled", *ev, *_points(b.text),
                                                      *_typography(b, body_font)))
             captions.append(_continued(cap, blocks, used, drop))
+            j = stacked_under(b, blocks, used | drop) if pointed_relation(b.text) else None
+            if j is not None:  # "▲ …" then "▶ …" with its pointer lost: the stack's next caption
+                used.add(j)
+                o = blocks[j]
+                captions.append(Caption(page=page.page, order=j, block_ids=(j,), bbox=o.bbox_pt,
+                                        printed_label="", label="", base_label="", sub_label="",
+                                        title=strip_pointer(o.text), rest="", origin=o.origin,
+                                        evidence=("unlabelled", "pointer-stack", *_points(o.text),
+                                                  *_typography(o, body_font))))
     captions = [_with_position(c) for c in captions]
     return PageCaptions(tuple(captions), tuple(subs), frozenset(used))
 

@@ -12,6 +12,7 @@ from align.geometry import h_overlap, height, union, union_all, v_overlap, width
 from align.labels import find_references, is_exam_label, label_match
 from align.ocr_captions import (
     is_column,
+    is_credit,
     paper_prose,
     runs_past_unit,
     table_caption,
@@ -142,8 +143,9 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
         seen_owned = False
         last_owner[p.page] = None
         for i, b in enumerate(p.blocks):
-            if i in drops.get(p.page, set()) or i in used or not b.text.strip():
-                continue
+            if i in drops.get(p.page, set()) or i in used or not b.text.strip() \
+                    or (b.origin == TextOrigin.OCR and is_credit(b.text)):
+                continue  # (a photo credit, 新华社发, describes nothing)
             if is_heading(b, body_font):
                 seen_owned = True  # a heading ends any run-over from the previous page
                 continue

@@ -67,6 +67,30 @@ POINTS_AT = {"▲": "below", "△": "below", "▼": "above", "▽": "above", "�
              "◀": "right", "◄": "right"}
 
 
+def stacked_under(b: TextBlock, blocks: Sequence[TextBlock], skip: set[int]) -> int | None:
+    """Given a pointer caption's OCR block ("▲ …"), return the position of the caption line set
+    right under it (same left edge, same type, within half a line) whose pointer OCR lost: the
+    next caption of the stack, for another photo; None when there is none."""
+    bb = b.bbox_pt
+    line = (bb[3] - bb[1]) / (b.text.strip().count("\n") + 1)
+    for j, o in enumerate(blocks):
+        ob, text = o.bbox_pt, o.text.strip()
+        if j in skip or o is b or not text or o.origin != TextOrigin.OCR or is_credit(text) \
+                or text.count("\n") > 2 or len(text) > OCR_CAPTION_CHARS:
+            continue
+        same_type = bool(o.font_size and b.font_size and abs(o.font_size - b.font_size) <= 0.3 * b.font_size)
+        if same_type and abs(ob[0] - bb[0]) <= line and -0.5 * line <= ob[1] - bb[3] <= 0.5 * line:
+            return j
+    return None
+
+
+def is_credit(text: str) -> bool:
+    """Whether a short line is only a photo credit ("新华社发", "新华社记者 陈海宁 摄"): it closes
+    the captions over it and is no caption or description of its own."""
+    text = text.strip()
+    return 0 < len(text) <= 16 and "\n" not in text and bool(_CREDIT.search(text))
+
+
 def pointer_pieces(b: TextBlock) -> list[tuple[str, BBox]]:
     """Given an OCR block whose lines start two or more pointer captions ("▲ … \n► …": one for
     the photo above, one for the photo to the right), return each caption with its box (the
@@ -75,7 +99,7 @@ def pointer_pieces(b: TextBlock) -> list[tuple[str, BBox]]:
     if b.origin != TextOrigin.OCR or len(lines) < 2 or lines[0][0] not in POINTS_AT:
         return []
     rows = len(lines)
-    if rows > 2 and lines[-1][0] not in POINTS_AT and len(lines[-1]) <= 16 and _CREDIT.search(lines[-1]):
+    if rows > 2 and lines[-1][0] not in POINTS_AT and is_credit(lines[-1]):
         lines = lines[:-1]  # "新华社发" under the stack: the credit of every photo, no caption's words
     groups: list[list[str]] = []
     for ln in lines:
@@ -113,6 +137,10 @@ def _runs_on(me: TextBlock, blocks: Sequence[TextBlock], below: bool, line: floa
         ob = o.bbox_pt
         if o is me or not o.text.strip() or h_overlap(ob, bb) < 0.5 * min(width(ob), width(bb)):
             continue
+        if o.font_size and me.font_size and o.font_size > 1.8 * me.font_size:
+            continue  # a headline in type twice the size starts the next story: nothing runs on
+        if is_credit(o.text):
+            continue  # "新华社发" under captions closes them
         gap = ob[1] - bb[3] if below else bb[1] - ob[3]
         if -2 <= gap <= line:
             return True

@@ -147,6 +147,24 @@ def test_stacked_pointer_captions_each_name_their_own_photo():
     assert sorted((p.figure.index, p.caption) for p in out.pairs) == [(0, up), (1, right)]
 
 
+def test_pointer_caption_lines_read_apart_with_the_second_pointer_lost():
+    """scan-zh-newspaper-education.pdf as the pipeline reads it with the right boxes: the two
+    caption lines are blocks of their own, OCR lost the second line's ▶, and the credit 新华社发
+    sits under them: the second line still names the inset photo, the credit names nothing."""
+    big, inset = _figure(0, (10.1, 434.9, 284.3, 610.6)), _figure(1, (265.8, 563.0, 377.3, 636.8))
+    up = "9月12日，在江苏省扬州市江都区第二中学，医护人员为学生讲解急救知识（无人机照片）。"
+    right = "9月12日，山东省青岛市李沧区红十字会讲师在青岛弘德小学通过互动方式为学生传授急救知识。"
+    blocks = [_block(0, "普及救护知识\n提高应急能力", (300, 450, 378, 490), BlockKind.TITLE, 14),
+              _block(1, "2025年9月13日是第26个“世界急救日”，今年的主题为“急救与\n气候变化”。各地开展应急救护培训\n"
+                        "活动，传播救护知识与理念，提升群\n众自救互救能力。", (294.0, 514.6, 378.8, 548.1),
+                     BlockKind.TEXT, 6.5),
+              _block(2, f"▲{up}", (19.2, 615.4, 234.3, 624.3), BlockKind.TEXT, 6.6),
+              _block(3, right, (18.5, 622.1, 246.9, 631.6), BlockKind.TEXT, 6.6),
+              _block(4, "新华社发", (231.2, 629.8, 255.7, 637.7), BlockKind.TEXT, 6.4)]
+    out = align_book([_page(blocks, [big, inset], (585, 841))], AlignConfig())
+    assert sorted((p.figure.index, p.caption, p.text) for p in out.pairs) == [(0, up, up), (1, right, right)]
+
+
 FARM_CAPTION = ("近年来，云南省罗平县板桥镇加大调整农业产业结构力度，组织农户成立专业合作社，\n"
                 "大面积推广种植黄姜，并建立规范的黄姜专业交易市场，形成姜产品绿色产业链，鲜姜及姜\n"
                 "制品远销新疆、内蒙古及日本、韩国和海湾地区。2010年全县黄姜产业创造产值5.3亿元，\n"
@@ -156,7 +174,7 @@ FARM_CAPTION = ("近年来，云南省罗平县板桥镇加大调整农业产业
 
 def _farm_page(caption: str) -> PageExtract:
     photo = _figure(0, (135.0, 241.8, 357.0, 364.2))
-    cap = _block(1, caption, (139.8, 366.6, 352.2, 402.6), BlockKind.TEXT, 6.5)
+    cap = _block(1, caption, (139.2, 365.4, 349.2, 403.2), BlockKind.TEXT, 6.5)  # 7.2 pt over the headline
     head = _block(2, "生产销售不合格农产", (134.4, 410.4, 253.2, 438.0), BlockKind.TEXT, 23.5)
     column = _block(3, "由海南省农业厅、新华社海南分社、中国移动海南分公司等联合建设的海南省冬季瓜菜质量安全"
                        "田头监管3G系统项目启动。" * 3, (367.2, 295.8, 589.8, 398.4), BlockKind.TEXT, 7.7)
