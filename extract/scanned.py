@@ -405,11 +405,24 @@ def _columns(lines: list) -> list[list]:
         gap = min(ln[1][0] for ln in group) - max(ln[1][2] for ln in prev)
         beside = _y_overlap(prev, group)
         several = len(_rows(prev)) >= 2 and len(_rows(group)) >= 2
-        if not beside or gap < (0.8 if several else 3.0) * height:
+        if not beside or (gap < (0.8 if several else 3.0) * height and not _staggered(prev, group, height)):
             prev.extend(group)
         else:
             merged.append(group)
     return merged
+
+
+def _staggered(a: list, b: list, height: float) -> bool:
+    """Whether two groups of lines side by side are columns set on their own baselines: three or
+    more lines of b face a line of a, each a fifth of a line or more off it (a caption column
+    beside body text, a narrow gutter between); the pieces of one row OCR cut apart sit level."""
+    offsets = []
+    for ln in b:
+        facing = [abs((x[1][1] + x[1][3]) - (ln[1][1] + ln[1][3])) / 2 for x in a
+                  if min(x[1][3], ln[1][3]) - max(x[1][1], ln[1][1]) > 0]
+        if facing:
+            offsets.append(min(facing))
+    return len(offsets) >= 3 and float(np.median(offsets)) > 0.2 * height
 
 
 def _y_overlap(a: list, b: list) -> bool:

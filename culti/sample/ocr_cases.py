@@ -202,8 +202,11 @@ def _union(boxes: list[BBox]) -> BBox:
 def _ink_box(pdf: bytes, page: int, rect: BBox) -> BBox:
     """The box of the words actually drawn inside `rect` (text boxes are looser than the ink)."""
     doc = pymupdf.open("pdf", pdf)
-    spans = [s["bbox"] for b in doc[page].get_text("dict", clip=pymupdf.Rect(rect))["blocks"]
-             for ln in b.get("lines", []) for s in ln["spans"] if s["text"].strip()]
+    clip = pymupdf.Rect(rect)
+    spans = [s["bbox"] for b in doc[page].get_text("dict", clip=clip)["blocks"]
+             for ln in b.get("lines", []) for s in ln["spans"] if s["text"].strip()
+             # not a neighbour's line that grazes the box
+             and abs(pymupdf.Rect(s["bbox"]) & clip) > 0.5 * abs(pymupdf.Rect(s["bbox"]))]
     doc.close()
     return _union(spans) if spans else rect
 
