@@ -6,15 +6,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from align.geometry import h_overlap, v_overlap
-from culti.records import PageExtract, TextBlock, TextOrigin
+from culti.records import PageExtract, PageKind, TextBlock, TextOrigin
 
 
-def is_vertical_column(b: TextBlock) -> bool:
-    """A text-layer block that is one column of characters read top to bottom (vertical type, or
-    a column of one-character lines that extract joined): tall, about one character wide."""
+def exact_geometry(b: TextBlock, page: PageExtract) -> bool:
+    """Whether a block's box and size are exact: read from the text layer, or OCRed from an
+    outline page's glyphs (drawn vector characters: their boxes are the glyphs' own, and
+    glyphs inside pictures are never read), unlike boxes OCR finds on a scan."""
+    return b.origin == TextOrigin.PDF or page.kind == PageKind.OUTLINE
+
+
+def is_vertical_column(b: TextBlock, page: PageExtract) -> bool:
+    """A block with exact geometry that is one column of characters read top to bottom
+    (vertical type, or a column of one-character lines that extract joined): tall, about one
+    character wide."""
     x0, y0, x1, y1 = b.bbox_pt
     size = b.font_size or (x1 - x0)
-    return (b.origin == TextOrigin.PDF and "\n" not in b.text.strip() and len(b.text.strip()) >= 3
+    return (exact_geometry(b, page) and "\n" not in b.text.strip() and len(b.text.strip()) >= 3
             and x1 - x0 <= 1.6 * size and y1 - y0 >= 2.5 * (x1 - x0))
 
 
@@ -27,7 +35,7 @@ def beside_alone(b: TextBlock, page: PageExtract, blocks: Sequence[TextBlock], l
     next to the picture): wholly level with the picture, nothing between them on its line, and no
     text right over or under it (a heading or a paragraph's line has text under it)."""
     bb = b.bbox_pt
-    if b.origin != TextOrigin.PDF:
+    if not exact_geometry(b, page):
         return ()  # OCR boxes of a lone line next to a photo are as often a label printed in it
     for f in page.figures:
         fb = f.bbox_pt

@@ -14,7 +14,7 @@ from align.config import AlignConfig
 from align.describe import Description, describe
 from align.domain import detect_domain
 from align.headers import is_running, learn_running
-from align.labels import parse_caption
+from align.labels import is_exam_label, parse_caption
 from align.merge import merge_figures
 from align.pairing import Match, Unit, pair_book
 from culti.records import (
@@ -140,6 +140,8 @@ def _pairs_of(m: Match, d: Description, domain: Domain, config: AlignConfig, sha
         text_o, kind = d.text, TextKind.DESCRIPTION
         if not text_o.strip() and title.strip():
             text_o, kind = title, TextKind.CAPTION  # a caption and no description: still a pair
+        elif not text_o.strip() and is_exam_label(m.caption.label):
+            text_o, kind = cap_o, TextKind.CAPTION  # 第3题图 is all an exercise's figure says
         out.append(Pair(
             figure=f,
             caption=t2s(cap_o) if simplified else cap_o,

@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from align.beside import beside_alone, is_vertical_column
+from align.beside import beside_alone, exact_geometry, is_vertical_column
 from align.clean import has_cjk
 from align.geometry import h_overlap, union, v_overlap
 from align.labels import (
@@ -15,10 +15,20 @@ from align.labels import (
     NEAR_CAPTION_CHARS,
     CaptionParse,
     SubCaption,
+    is_exam_label,
     parse_caption,
     parse_subcaption,
 )
-from align.ocr_captions import ocr_photo_caption, runs_on_unboxed, strip_pointer
+from align.ocr_captions import (
+    is_credit,
+    ocr_photo_caption,
+    pointed_relation,
+    pointer_pieces,
+    runs_on_unboxed,
+    split_across_figures,
+    stacked_under,
+    strip_pointer,
+)
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
 MAX_UNLABELLED_CHARS = 60
@@ -142,7 +152,7 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
             ids, bbox, title = [i], b.bbox_pt, parsed.title
             origins = {b.origin}
             evidence = ["label-regex"]
-            if not title:
+            if not title and not is_exam_label(parsed.label):
                 j = _title_partner(i, blocks, used | {i}, drop)
                 if j is not None:
                     ids.append(j)
@@ -169,20 +179,48 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
     for i, b in enumerate(blocks):  # unlabelled captions: after the labelled ones took their lines
         if labelled_page:
             break  # a page that labels its captions labels them all: short lines are labels inside figures
-        if i in drop or i in used:
+        if i in drop or i in used or is_credit(b.text):
+            continue
+        row = split_across_figures(b, page)
+        stack = [] if row else pointer_pieces(b)
+        if row or stack:  # one OCR line under a row of pictures, or "▲ …\n► …": a caption each
+            used.add(i)
+            kind = "split-row" if row else "pointer"
+            captions += [Caption(page=page.page, order=i, block_ids=(i,), bbox=box, printed_label="",
+                                 label="", base_label="", sub_label="", title=strip_pointer(text), rest="",
+                                 origin=b.origin, evidence=("unlabelled", kind, *_points(text),
+                                                            *_typography(b, body_font)))
+                         for text, box in row or stack]
             continue
         ev = _unlabelled_caption(b, page, body_font, blocks, used | drop)
-        if ev and ev[0] in ("below", "above") and runs_on_unboxed(b, blocks, ev[0] == "below"):
+        if ev and ev[0] in ("below", "above") and not exact_geometry(b, page) \
+                and runs_on_unboxed(b, blocks, ev[0] == "below"):
             ev = ()  # an OCR line that its column's text follows on from: running text
         ev = ev or ocr_photo_caption(b, page, blocks, body_font)
         if ev:
             used.add(i)
             cap = Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
                           label="", base_label="", sub_label="", title=strip_pointer(b.text), rest="",
-                          origin=b.origin, evidence=("unlabelled", *ev, *_typography(b, body_font)))
+                          origin=b.origin, evidence=("unlabelled", *ev, *_points(b.text),
+                                                     *_typography(b, body_font)))
             captions.append(_continued(cap, blocks, used, drop))
+            j = stacked_under(b, blocks, used | drop) if pointed_relation(b.text) else None
+            if j is not None:  # "▲ …" then "▶ …" with its pointer lost: the stack's next caption
+                used.add(j)
+                o = blocks[j]
+                captions.append(Caption(page=page.page, order=j, block_ids=(j,), bbox=o.bbox_pt,
+                                        printed_label="", label="", base_label="", sub_label="",
+                                        title=strip_pointer(o.text), rest="", origin=o.origin,
+                                        evidence=("unlabelled", "pointer-stack", *_points(o.text),
+                                                  *_typography(o, body_font))))
     captions = [_with_position(c) for c in captions]
     return PageCaptions(tuple(captions), tuple(subs), frozenset(used))
+
+
+def _points(text: str) -> tuple[str, ...]:
+    """Evidence of where a pointer caption's picture is ("points:below" for ▲ …), or ()."""
+    rel = pointed_relation(text)
+    return (f"points:{rel}",) if rel else ()
 
 
 def _title_tail(rest: str) -> bool:
@@ -351,13 +389,14 @@ def _unlabelled_caption(b: TextBlock, page: PageExtract, body_font: float | None
     if _TABLE_LABEL.match(text):
         return ()  # "表5.4.7 …" names the table under it, not a picture
     # a line a little larger than the body is still a caption when it hugs its picture, centred
+    exact = exact_geometry(b, page)
     big = bool(b.font_size and body_font and b.font_size > 1.15 * body_font) \
-        and not (layout and b.origin == TextOrigin.OCR)  # OCR sizes are noisy: trust the layout
-    if big and (b.font_size > 1.3 * body_font or b.origin != TextOrigin.PDF):
+        and not (layout and not exact)  # OCR sizes are noisy: trust the layout
+    if big and (b.font_size > 1.3 * body_font or not exact):
         return ()  # a heading
-    step = 0.85 if b.origin == TextOrigin.OCR else 0.95  # OCR size estimates are noisy
+    step = 0.95 if exact else 0.85  # OCR size estimates are noisy
     smaller = bool(b.font_size and body_font and b.font_size < step * body_font)
-    vertical = is_vertical_column(b)
+    vertical = is_vertical_column(b, page)
     line = (b.bbox_pt[3] - b.bbox_pt[1]) / (text.count("\n") + 1) if not vertical else b.bbox_pt[2] - b.bbox_pt[0]
     gap_max = max(24.0, 2.5 * line) if not layout else 60.0
     bb = b.bbox_pt

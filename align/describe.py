@@ -9,8 +9,15 @@ from dataclasses import dataclass, replace
 from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
 from align.geometry import h_overlap, height, union, union_all, v_overlap, width
-from align.labels import find_references, label_match
-from align.ocr_captions import is_column, runs_past_unit, table_caption, vertical_description
+from align.labels import find_references, is_exam_label, label_match
+from align.ocr_captions import (
+    is_column,
+    is_credit,
+    paper_prose,
+    runs_past_unit,
+    table_caption,
+    vertical_description,
+)
 from align.pairing import Match
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
 
@@ -136,8 +143,9 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
         seen_owned = False
         last_owner[p.page] = None
         for i, b in enumerate(p.blocks):
-            if i in drops.get(p.page, set()) or i in used or not b.text.strip():
-                continue
+            if i in drops.get(p.page, set()) or i in used or not b.text.strip() \
+                    or (b.origin == TextOrigin.OCR and is_credit(b.text)):
+                continue  # (a photo credit, 新华社发, describes nothing)
             if is_heading(b, body_font):
                 seen_owned = True  # a heading ends any run-over from the previous page
                 continue
@@ -228,6 +236,8 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
     """Keep the description's run: stop at body prose that cites a figure (如图3-2所示, 见图3-4),
     at a change of type size in a text layer, or at a paragraph gap much wider than the first."""
     out: list[_Body] = []
+    if is_exam_label(m.caption.label):
+        return out  # the text under an exercise's figure (第3题图) is the next exercise
     first_gap = None
     started = bool(m.caption.rest)  # the caption block already held the description's start
     for b in blocks:
@@ -257,7 +267,9 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
                     or table_caption(b.block) or runs_past_unit(b.block, m.unit.bbox if m.unit.page == m.caption.page else None,
                                       m.caption.bbox, m.caption.labelled):
                 break  # body prose after a figure that has no description of its own
-            if _running_text(b.block, above):
+            if _running_text(b.block, above) or paper_prose(
+                    b.block, m.unit.bbox if m.unit.page == m.caption.page else None, m.caption.bbox,
+                    m.caption.labelled, m.caption.title):
                 break
         out.append(b)
     return out

@@ -99,7 +99,7 @@ def parse_caption(text: str, max_chars: int = MAX_CAPTION_CHARS) -> CaptionParse
     norm = strip_edge_noise(norm) if norm[:1] in "|_·•" else norm
     m = _CAPTION_RE.match(norm)
     if not m:
-        return None
+        return _exam_caption(norm)
     rest_all = m.group("rest")
     lines = rest_all.split("\n")
     first = lines[0]
@@ -136,6 +136,23 @@ def parse_caption(text: str, max_chars: int = MAX_CAPTION_CHARS) -> CaptionParse
         sep = {":": "：", ",": "，"}[sep]  # NFKC folded the full-width colon of 图1：
     return CaptionParse(label=label, title=title, sub_label=sub, base_label=base, rest=rest,
                         printed_label=printed, printed_sep=sep)
+
+
+# an exam paper's figure: "第3题图" (the figure of question 3), "(第9题图)"; the whole label is the caption
+_EXAM_RE = re.compile(r"^[(（]?\s*第\s*(?P<number>\d{1,3})\s*[题題]\s*[图圖]\s*[)）]?\s*$")
+
+
+def _exam_caption(norm: str) -> CaptionParse | None:
+    m = _EXAM_RE.match(norm)
+    if not m:
+        return None
+    label = f"第{m.group('number')}题图"
+    return CaptionParse(label=label, title="", base_label=label, printed_label=label)
+
+
+def is_exam_label(label: str) -> bool:
+    """Whether a normalised label is an exam figure's (第3题图): it has no title to look for."""
+    return label.startswith("第") and label.endswith("题图")
 
 
 _LATIN_REF = re.compile(

@@ -11,7 +11,7 @@ from scipy.optimize import linear_sum_assignment
 from align.captions import Caption, PageCaptions, SubCaptionBlock
 from align.config import AlignConfig
 from align.geometry import box_gap, h_overlap, height, union, union_all, v_overlap, width
-from culti.records import BBox, Figure, PageExtract
+from culti.records import BBox, Figure, PageExtract, TextOrigin
 from culti.unionfind import UnionFind
 
 INFEASIBLE = 1e6
@@ -106,7 +106,22 @@ def caption_cost(unit: Unit, cap: Caption, others: Sequence[BBox], config: Align
         cost -= 0.03
     if cap.sub_label and not unit.composite:
         cost -= 0.02  # 图3-5(a) printed under its own image
+    points = next((e.split(":", 1)[1] for e in cap.evidence if e.startswith("points:")), "")
+    if points and rel != "overlap":  # ▲ names the picture above it, ► the one to its right
+        cost += -0.2 if points == rel else 0.5
+    if rel in ("below", "above") and cap.origin == TextOrigin.OCR and flush(unit.bbox, cap.bbox):
+        cost -= FLUSH_BONUS  # a title band set to its chart's width, both edges flush
     return max(cost, 0.0), rel
+
+
+FLUSH_BONUS = 0.08  # more than the 0.05 an "above" caption pays: a flush band over its chart wins
+
+
+def flush(fig: BBox, cap: BBox) -> bool:
+    """Whether a caption box is set to its figure's width: both edges within a few points (a
+    report's chart title band, 股价与行业-市场走势对比 over its chart), not a centred line."""
+    tol = max(3.0, 0.03 * width(fig))
+    return abs(cap[0] - fig[0]) <= tol and abs(cap[2] - fig[2]) <= tol
 
 
 def _units(page: PageExtract, pc: PageCaptions) -> list[Unit]:

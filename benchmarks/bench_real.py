@@ -44,6 +44,8 @@ from culti.scoring import FoundRow, score_books, truth_books  # noqa: E402
 CORPUS = ROOT / "benchmarks" / "real_corpus"
 SYSTEMS = ("culti", "pymupdf4llm")
 RENDERED_KIND = "rendered-scan"  # the page kind rendered-scan books (truth "rendered": true) are scored as
+OUTLINED_KIND = "outlined-text"  # ... and outlined twins (truth "outlined": true)
+DERIVED_RUNS = {RENDERED_KIND: "culti-rendered", OUTLINED_KIND: "culti-outlined"}
 
 
 def restore(dest: Path) -> None:
@@ -105,6 +107,8 @@ def prepare(truth: dict, pdfs: Path, work: Path, only: set[str], max_pages: int)
             continue
         if book.get("rendered"):  # renders of born-digital pages, not scans: scored in their own column
             book = {**book, "kind": RENDERED_KIND}
+        elif book.get("outlined"):  # born-digital pages with the text outlined here: the same
+            book = {**book, "kind": OUTLINED_KIND}
         pages = page_subset(book, max_pages)
         if pages:
             book = cut_book(book, pages, src, work / book["file"])
@@ -215,7 +219,7 @@ def main() -> int:
     parser.add_argument("--parallel", action="store_true",
                         help="run the baseline in a second process at the same time as culti")
     parser.add_argument("--keep", type=Path, default=None,
-                        help="keep culti's datasets (DIR/culti, DIR/culti-rendered) and the truth they were "
+                        help="keep culti's datasets (DIR/culti, DIR/culti-rendered, DIR/culti-outlined) and the truth they were "
                              "scored on (then: culti evaluate DIR/culti --truth DIR/truth.json --misses)")
     parser.add_argument("--no-baseline", action="store_true", help="run culti only")
     args = parser.parse_args()
@@ -250,10 +254,11 @@ def main() -> int:
             pool = ProcessPoolExecutor(1)
             baseline = pool.submit(run_baseline, paths)
         start = time.perf_counter()
-        # a rendered scan is a twin of a corpus file: in one run dedupe drops it as the copy it is
-        rendered = {b["file"] for b in truth["books"] if b["kind"] == RENDERED_KIND}
-        runs = {"culti": [p for p in paths if p.name not in rendered],
-                "culti-rendered": [p for p in paths if p.name in rendered]}
+        # a rendered or outlined file is a twin of a corpus file: in one run dedupe drops it as
+        # the copy it is
+        run_of = {b["file"]: DERIVED_RUNS.get(b["kind"], "culti") for b in truth["books"]}
+        runs = {name: [p for p in paths if run_of[p.name] == name]
+                for name in ("culti", *DERIVED_RUNS.values())}
         found_culti: dict[str, list[FoundRow]] = {}
         for name, run_paths in runs.items():
             if run_paths:

@@ -181,17 +181,17 @@ def outline_glyphs(page: pymupdf.Page, textdict: dict, paths: list[dict],
                    config: ExtractConfig) -> list[int]:
     """Given a digital page and its drawings, return the indices of glyph drawings when the
     page's visible words are drawn as outlines missing from its text layer, else []."""
-    from .outline import glyph_drawings, is_outline_page
+    from .outline import MIN_TEXTLESS_GLYPHS, glyph_drawings, is_outline_page
 
-    if len(paths) < config.min_outline_glyphs:
-        return []
     spans = [pymupdf.Rect(s["bbox"]) for b in textdict.get("blocks", [])
              for ln in b.get("lines", []) for s in ln["spans"]
              if s["text"].strip() and s.get("alpha", 255) > 0]
+    if len(paths) < (config.min_outline_glyphs if spans else MIN_TEXTLESS_GLYPHS):
+        return []
     images = [pymupdf.Rect(i["bbox"]) for i in page.get_image_info()]
-    glyphs = glyph_drawings(paths, spans, images)
-    rects = [pymupdf.Rect(paths[i]["rect"]) for i in glyphs]
-    return glyphs if is_outline_page(rects, config.min_outline_glyphs) else []
+    glyphs = glyph_drawings(paths, spans, images, page.rect)
+    return glyphs if is_outline_page([paths[i] for i in glyphs], config.min_outline_glyphs,
+                                     bool(spans)) else []
 
 
 def outline_page(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
@@ -207,7 +207,7 @@ def outline_page(page: pymupdf.Page, doc: pymupdf.Document, ctx: PageContext,
     others = [p for i, p in enumerate(paths) if i not in glyph_set]
     figures, rejects, boxes = digital_figures(page, doc, ctx, config, others)
     rects = [pymupdf.Rect(paths[i]["rect"]) * matrix for i in glyphs]
-    ocr_blocks = outline_blocks(page, rects, boxes, config)
+    ocr_blocks = outline_blocks(page, rects, config)
     read = [pymupdf.Rect(b.bbox_pt) + (-3, -3, 3, 3) for b in ocr_blocks]
     unread = [i for i, r in zip(glyphs, rects, strict=True)
               if not any(pymupdf.Point((r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2) in b for b in read)]

@@ -30,17 +30,21 @@ def picture_blobs(mask: np.ndarray, min_side_px: float, min_area_px: float) -> l
     return out
 
 
-def tighten(mask: np.ndarray, box: BoxPx, pad: float) -> BoxPx | None:
-    """Given an ink mask and a loose box, return the bbox of the ink inside it (specks ignored)."""
+def tighten(mask: np.ndarray, box: BoxPx, pad: float, thin: bool = False) -> BoxPx | None:
+    """Given an ink mask and a loose box, return the bbox of the ink inside it (specks ignored:
+    an opening, or with `thin` (a line drawing, whose hairlines an opening would erase) rows and
+    columns with a single inked pixel)."""
     h, w = mask.shape
     x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
     x1, y1 = min(w, int(box[2] + pad)), min(h, int(box[3] + pad))
     sub = mask[y0:y1, x0:x1]
     if sub.size == 0:
         return None
-    sub = cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    ys, xs = np.nonzero(sub)
-    if len(xs) == 0:
+    if thin:
+        xs, ys = np.flatnonzero(sub.sum(axis=0) >= 2), np.flatnonzero(sub.sum(axis=1) >= 2)
+    else:
+        ys, xs = np.nonzero(cv2.morphologyEx(sub, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)))
+    if len(xs) == 0 or len(ys) == 0:
         return None
     return (float(x0 + xs.min()), float(y0 + ys.min()), float(x0 + xs.max() + 1),
             float(y0 + ys.max() + 1))
@@ -109,7 +113,7 @@ def split_by_captions(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
             continue
         edges = [x0, *cuts, x1]
         for left, right in zip(edges, edges[1:], strict=False):
-            piece = tighten(mask, (left + 1, y0, right - 1, y1), pad=0)
+            piece = tighten(mask, (left + 1, y0, right - 1, y1), pad=0, thin=True)
             if piece and min(piece[2] - piece[0], piece[3] - piece[1]) >= min_side_px:
                 out.append((piece, conf))
     return out
@@ -291,3 +295,105 @@ def _line_boxes(joined: np.ndarray, min_h: float) -> list[BoxPx]:
         if bh >= min_h and bw >= min_h and area >= 0.1 * bw * bh:
             out.append((float(x), float(y), float(x + bw), float(y + bh)))
     return out
+
+
+PANEL_TINT_SHARE = 0.3  # a blob this much one flat colour, with text inside, is a tinted panel
+PANEL_TEXT_SHARE = 0.1  # ... when the model's text regions cover this much of it
+
+
+def open_panels(rgb: np.ndarray, figures: list[tuple[BoxPx, float]], text_boxes: list[BoxPx],
+                min_side_px: float, min_area_px: float) -> list[tuple[BoxPx, float]]:
+    """Given the page image, figure boxes and the layout model's text boxes, return the figures
+    with a tinted panel (a box of one flat colour that holds text: a journal's "In this issue"
+    panel, a slide's coloured background) replaced by the pictures inside it: ink told from the
+    panel's own colour as foreground tells it from the paper. A photo on a plain backdrop holds
+    no text regions and stays whole; so does a panel with no picture found inside."""
+    out: list[tuple[BoxPx, float]] = []
+    for box, conf in figures:
+        x0, y0, x1, y1 = (int(v) for v in box)
+        sub = rgb[y0:y1, x0:x1]
+        area = max(1, (x1 - x0) * (y1 - y0))
+        text = sum(_area(t) for t in text_boxes  # (a box over the whole picture is the
+                   if overlap_of(t, box) > 0.8 and _area(t) < 0.5 * area)  # model's second guess)
+        if sub.size == 0 or text < PANEL_TEXT_SHARE * area:
+            out.append((box, conf))
+            continue
+        bins = (sub[::2, ::2] // 16).reshape(-1, 3).astype(np.int32)
+        codes = bins[:, 0] * 256 + bins[:, 1] * 16 + bins[:, 2]
+        counts = np.bincount(codes)
+        top = int(np.argmax(counts))
+        if counts[top] < PANEL_TINT_SHARE * len(codes):
+            out.append((box, conf))
+            continue
+        tint = np.median(sub[::2, ::2].reshape(-1, 3)[codes == top], axis=0)
+        diff = sub.astype(np.int32) - tint.astype(np.int32)
+        inner = ((diff ** 2).sum(axis=2) > 40 * 40).astype(np.uint8)
+        from .scan_figures import is_text_texture
+
+        # the panel's own text blocks (a page's columns on yellowed paper) are sparse lines
+        pictures = [(b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0)
+                    for b in picture_blobs(inner, min_side_px, min_area_px)
+                    if ink_density(inner, b) >= 0.4 and not is_text_texture(inner, b)]
+        pictures = [p for p in pictures if not any(overlap_of(p, t) > 0.3 for t in text_boxes)
+                    and _area(p) < 0.8 * area]
+        out += [(p, conf) for p in pictures] if pictures else [(box, conf)]
+    return out
+
+
+
+def split_overlapping(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                      min_side_px: float) -> list[tuple[BoxPx, float]]:
+    """Given figure boxes, return them with a picture blob shaped like two or three solid
+    rectangles (an inset photo over the corner of a larger one: an L whose box holds a text
+    block in its empty corner) cut into those rectangles. A blob of any other shape (a diagram,
+    a cut-out object) is not a few solid rectangles and stays whole."""
+    out: list[tuple[BoxPx, float]] = []
+    for box, conf in figures:
+        rects = _solid_rectangles(mask, box, min_side_px)
+        out += [(r, conf) for r in rects] if len(rects) >= 2 else [(box, conf)]
+    return out
+
+
+def _solid_rectangles(mask: np.ndarray, box: BoxPx, min_side_px: float) -> list[BoxPx]:
+    x0, y0, x1, y1 = (int(v) for v in box)
+    sub = mask[y0:y1, x0:x1]
+    if sub.size == 0 or min(sub.shape) < 2 * min_side_px:
+        return []
+    k = max(3, int(round(min(mask.shape) * 0.004)))
+    joined = cv2.morphologyEx(sub, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return []
+    solid = np.zeros_like(sub)
+    cv2.drawContours(solid, [max(contours, key=cv2.contourArea)], -1, 1, thickness=cv2.FILLED)
+    total = int(solid.sum())
+    if total > 0.9 * solid.size:
+        return []  # one rectangle
+    rows = solid.any(axis=1)
+    spans = {}
+    for y in np.flatnonzero(rows):
+        xs = np.flatnonzero(solid[y])
+        spans.setdefault((int(xs[0]) // k, int(xs[-1]) // k), (int(xs[0]), int(xs[-1]) + 1))
+    candidates = []
+    for left, right in spans.values():
+        full = solid[:, left:right].mean(axis=1) >= 0.9  # (rounded corners)
+        for a, b in _runs(full):
+            if b - a >= min_side_px and right - left >= min_side_px:
+                candidates.append((left, a, right, b))
+    chosen: list[tuple[int, int, int, int]] = []
+    covered = np.zeros_like(solid)
+    while candidates and len(chosen) < 3:
+        gain = [int((solid[a:b, c:d] & (1 - covered[a:b, c:d])).sum()) for c, a, d, b in candidates]
+        best = int(np.argmax(gain))
+        if gain[best] < 0.05 * total:
+            break
+        c, a, d, b = candidates.pop(best)
+        chosen.append((c, a, d, b))
+        covered[a:b, c:d] = 1
+    if len(chosen) < 2 or (solid & covered).sum() < 0.93 * total:
+        return []
+    boxes = [(float(c), float(a), float(d), float(b)) for c, a, d, b in chosen]
+    if any(overlap_of(p, q) > 0.3 for p in boxes for q in boxes if p is not q):
+        return []  # one picture with a tab or a shadow, not one printed over another's corner
+    return [(float(x0 + c), float(y0 + a), float(x0 + d), float(y0 + b)) for c, a, d, b in chosen]
+

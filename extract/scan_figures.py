@@ -245,3 +245,139 @@ def attach_line_ends(regions: list[tuple[str, BoxPx]],
         else:
             left.append(p)
     return regions, left
+
+
+DRAWING_MIN_SCORE = 0.4  # a layout figure box this sure is a line drawing when a caption line ends it
+
+
+def caption_band(mask: np.ndarray, box: BoxPx, line_min: float, line_max: float) -> list[BoxPx]:
+    """Given an ink mask, a figure box and the range of a line's height, return the caption
+    lines printed inside the box's bottom ("第3题图" under a line drawing the layout model boxed
+    with it), one box per caption when two pictures' captions share the row, or [] when the
+    box's last inked band is no caption: too short or too tall for a line, not parted from
+    the picture by an empty gap, or cut into pieces narrower than two line heights (a chart's
+    tick numbers)."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    sub = mask[y0:y1, x0:x1]
+    if sub.size == 0:
+        return []
+    rows = np.flatnonzero(sub.sum(axis=1) >= 2)  # a lone speck is no ink
+    if len(rows) == 0:
+        return []
+    bottom = int(rows[-1]) + 1
+    top = bottom
+    while top > 0 and sub[top - 1].sum() >= 2:
+        top -= 1
+    height = bottom - top
+    gap = 0
+    while top - gap > 0 and sub[top - gap - 1].sum() < 2:
+        gap += 1
+    if not line_min <= height <= line_max or gap < 1 or top - gap < 3 * height:
+        return []
+    cols = np.flatnonzero(sub[top:bottom].any(axis=0))
+    pieces: list[list[int]] = [[int(cols[0]), int(cols[0]) + 1]]
+    for c in cols[1:]:
+        if c - pieces[-1][1] < 1.5 * height:  # letters and words of one caption
+            pieces[-1][1] = int(c) + 1
+        else:
+            pieces.append([int(c), int(c) + 1])
+    if not 1 <= len(pieces) <= 4 or any(b - a < 2 * height for a, b in pieces) \
+            or any(b - a > 0.7 * (x1 - x0) for a, b in pieces):
+        return []
+    return [(float(x0 + a), float(y0 + top), float(x0 + b), float(y0 + bottom)) for a, b in pieces]
+
+
+def caption_cuts(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                 layout_figures: list[tuple[BoxPx, float]], line_min: float, line_max: float,
+                 min_side_px: float) -> list[tuple[int | None, BoxPx, list[BoxPx]]]:
+    """Given checked figure boxes, the layout model's figure boxes with scores and the range of
+    a line's height, return the cuts that would take caption lines printed inside a figure's
+    bottom off it, as (index of the figure, or None for a line drawing the model boxed with its
+    caption that has too little ink for a blob and often lies in the model's text region; the
+    picture above the lines; the caption line boxes). The lines are read before a cut is made
+    (apply_caption_cuts): only a labelled caption ("第3题图", "Figure 2") confirms one."""
+    out: list[tuple[int | None, BoxPx, list[BoxPx]]] = []
+
+    def cut(box: BoxPx) -> tuple[BoxPx, list[BoxPx]] | None:
+        lines = caption_band(mask, box, line_min, line_max)
+        if not lines:
+            return None
+        above = tighten(mask, (box[0], box[1], box[2], min(c[1] for c in lines) - 1), pad=0,
+                        thin=True)
+        if above is None or min(above[2] - above[0], above[3] - above[1]) < min_side_px:
+            return None
+        return above, lines
+
+    for i, (box, _) in enumerate(figures):
+        done = cut(box)
+        if done is not None:
+            out.append((i, *done))
+    for box, score in layout_figures:
+        if score < DRAWING_MIN_SCORE or any(overlap_of(box, f) > 0.3 or overlap_of(f, box) > 0.3
+                                            for f, _ in figures):
+            continue
+        tight = tighten(mask, box, pad=4)
+        done = cut(tight) if tight else None
+        if done is None or _area(done[0]) >= 0.3 * mask.size or is_text_texture(mask, done[0]) \
+                or is_type_line(mask, done[0]) \
+                or vertical_columns(mask[int(done[0][1]):int(done[0][3]), int(done[0][0]):int(done[0][2])]):
+            continue  # no caption ends it, or a paragraph's last line under its other lines
+        out.append((None, *done))
+    return out
+
+
+def apply_caption_cuts(figures: list[tuple[BoxPx, float]],
+                       cuts: list[tuple[int | None, BoxPx, list[BoxPx]]],
+                       confirmed: set[int]) -> list[tuple[BoxPx, float]]:
+    """Given figures, caption_cuts' cuts and the positions (in `cuts`) of those whose lines
+    read as labelled captions, return the figures with those cuts made and the confirmed line
+    drawings added (confidence 0.6)."""
+    out = list(figures)
+    for k, (i, above, _) in enumerate(cuts):
+        if k not in confirmed:
+            continue
+        if i is None:
+            out.append((above, 0.6))
+        else:
+            out[i] = (above, figures[i][1])
+    return out
+
+
+STACK_MIN_SCORE = 0.9  # a layout figure box this sure over pieces stacked one above another is one
+
+
+def join_stacked(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
+                 layout_figures: list[tuple[BoxPx, float]],
+                 text_boxes: list[BoxPx]) -> list[tuple[BoxPx, float]]:
+    """Given refined figure boxes, the layout model's figure boxes with scores and its text
+    boxes, return the figures with pieces stacked one above another inside one sure layout box
+    (a diagram's panels with labels and a heading between them: a paper's "Figure 1" in two
+    blobs) joined into that box tightened to its ink; not when the model found text inside the
+    box (a caption between two pictures) or the pieces stand side by side (two pictures that
+    split_by_captions may part)."""
+    out = list(figures)
+    for box, score in layout_figures:
+        if score < STACK_MIN_SCORE or any(overlap_of(t, box) > 0.5 for t in text_boxes):
+            continue
+        inside = [i for i, (f, _) in enumerate(out) if overlap_of(f, box) > 0.8]
+        if len(inside) < 2:
+            continue
+        pieces = sorted((out[i][0] for i in inside), key=lambda f: f[1])
+        stacked = all(min(a[2], b[2]) - max(a[0], b[0]) > 0.5 * min(a[2] - a[0], b[2] - b[0])
+                      and b[1] >= a[3] - 2 for a, b in zip(pieces, pieces[1:], strict=False))
+        whole = tighten(mask, box, pad=0, thin=True)
+        if not stacked or whole is None:
+            continue
+        conf = max(out[i][1] for i in inside)
+        out = [f for i, f in enumerate(out) if i not in inside] + [(whole, conf)]
+    return out
+
+
+def drop_tables(figures: list[tuple[BoxPx, float]], tables: list[BoxPx]) -> list[tuple[BoxPx, float]]:
+    """Given figure boxes and the layout model's table boxes, return the figures without the
+    ones only the model's figure box vouched for (no picture blob: confidence under 0.95) that
+    it also boxed as a table (IoU >= 0.7): a report's key-figures table under a tinted heading,
+    whose caption would go to it instead of the chart under it."""
+    from culti.geometry import iou
+
+    return [(b, c) for b, c in figures if c >= 0.95 or not any(iou(b, t) >= 0.7 for t in tables)]

@@ -19,6 +19,7 @@ from .images import decode_xref, pixmap_array
 TEXT_LABELS = {"text": BlockKind.TEXT, "title": BlockKind.TITLE, "figure_caption": BlockKind.CAPTION,
                "table_caption": BlockKind.CAPTION, "header": BlockKind.HEADER,
                "footer": BlockKind.FOOTER, "reference": BlockKind.TEXT, "equation": BlockKind.TEXT}
+CAPTION_LINE_PT = (4.0, 16.0)  # a caption line printed inside a figure box is this tall
 
 
 
@@ -174,13 +175,24 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     """Given a scanned page, return its figures as (bbox_pt, jpeg, w, h, confidence) and its OCR
     text blocks; text regions mostly covered by `skip_pt` (a text layer) are not OCRed."""
     from .images import encode_array
-    from .regions import merge_text_regions, refine_figures, residual_text, split_by_captions
+    from .regions import (
+        merge_text_regions,
+        open_panels,
+        refine_figures,
+        residual_text,
+        split_by_captions,
+        split_overlapping,
+    )
     from .scan_figures import (
         absorb_chart_labels,
+        apply_caption_cuts,
         attach_line_ends,
+        caption_cuts,
         check_figures,
         cut_leftover,
         drop_duplicate_regions,
+        drop_tables,
+        join_stacked,
     )
     from .text import is_caption_label
 
@@ -197,11 +209,33 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     min_area = config.min_figure_area_frac * work.shape[0] * work.shape[1]
     figures_px = refine_figures(mask, figure_boxes, [b for _, b in text_regions],
                                 config.min_figure_side_pt * px_per_pt, min_area)
+    figures_px = split_overlapping(mask, figures_px, config.min_figure_side_pt * px_per_pt)
+    figures_px = open_panels(work, figures_px, [b for _, b in text_regions],
+                             config.min_figure_side_pt * px_per_pt, min_area)
     figures_px = check_figures(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                                [b for _, b in text_regions], config.min_figure_side_pt * px_per_pt)
+    figures_px = drop_tables(figures_px, [box for label, box, _ in found if label == "table"])
+    figures_px = join_stacked(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
+                              [b for _, b in text_regions])
+    # caption lines printed inside a figure box: read first, cut off when they carry a label
+    cuts = caption_cuts(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
+                        CAPTION_LINE_PT[0] * px_per_pt, CAPTION_LINE_PT[1] * px_per_pt,
+                        config.min_figure_side_pt * px_per_pt)
+    labelled: list[TextBlock] = []
+    band_lines: list[BBox] = []
+    if cuts:
+        lines = [(k, line) for k, (_, _, found_lines) in enumerate(cuts) for line in found_lines]
+        every_cut = [b for b, _ in apply_caption_cuts(figures_px, cuts, set(range(len(cuts))))]
+        read = ocr_regions(work, [("figure_caption", ln) for _, ln in lines], every_cut, scan,
+                           scale, config, page)
+        labelled = [b for b in read if is_caption_label(b.text)]
+        confirmed = {k for k, ln in lines if any(
+            overlap_of(_pt_to_work(b.bbox_pt, scan, scale), ln) > 0.5 for b in labelled)}
+        figures_px = apply_caption_cuts(figures_px, cuts, confirmed)
+        band_lines = [ln for k, ln in lines if k in confirmed]
     fig_only = [b for b, _ in figures_px]
     text_regions = [(lab, b) for lab, b in text_regions
-                    if not any(overlap_of(b, f) > 0.6 for f in fig_only)]
+                    if not any(overlap_of(b, f) > 0.6 for f in fig_only + band_lines)]
     text_regions = drop_duplicate_regions(text_regions)
     covered = fig_only + [b for _, b in text_regions]
     leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
@@ -212,7 +246,10 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     if skip_pt:
         regions = [(lab, b) for lab, b in regions
                    if not any(overlap_of(scan.to_pt(b, scale), s) > 0.5 for s in skip_pt)]
-    blocks = ocr_regions(work, regions, fig_only, scan, scale, config, page)
+    blocks = ocr_regions(work, regions, fig_only + band_lines, scan, scale, config, page)
+    if labelled:
+        blocks = [replace(b, index=n) for n, b in enumerate(sorted(
+            blocks + labelled, key=lambda b: (round(b.bbox_pt[1] / 4), b.bbox_pt[0])))]
     captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
     figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
     figures_px, taken = absorb_chart_labels(mask, figures_px, [
@@ -370,11 +407,24 @@ def _columns(lines: list) -> list[list]:
         gap = min(ln[1][0] for ln in group) - max(ln[1][2] for ln in prev)
         beside = _y_overlap(prev, group)
         several = len(_rows(prev)) >= 2 and len(_rows(group)) >= 2
-        if not beside or gap < (0.8 if several else 3.0) * height:
+        if not beside or (gap < (0.8 if several else 3.0) * height and not _staggered(prev, group, height)):
             prev.extend(group)
         else:
             merged.append(group)
     return merged
+
+
+def _staggered(a: list, b: list, height: float) -> bool:
+    """Whether two groups of lines side by side are columns set on their own baselines: three or
+    more lines of b face a line of a, each a fifth of a line or more off it (a caption column
+    beside body text, a narrow gutter between); the pieces of one row OCR cut apart sit level."""
+    offsets = []
+    for ln in b:
+        facing = [abs((x[1][1] + x[1][3]) - (ln[1][1] + ln[1][3])) / 2 for x in a
+                  if min(x[1][3], ln[1][3]) - max(x[1][1], ln[1][1]) > 0]
+        if facing:
+            offsets.append(min(facing))
+    return len(offsets) >= 3 and float(np.median(offsets)) > 0.2 * height
 
 
 def _y_overlap(a: list, b: list) -> bool:

@@ -14,7 +14,9 @@ import pymupdf
 from culti.records import BBox, BlockKind, TextBlock, TextOrigin
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–·•]*(\d{1,4}|[ivxlcdm]{1,6}|第?\s*\d+\s*页)[\s\-—–·•]*$", re.I)
-_CAPTION_LABEL = re.compile(r"^\s*(图|圖|图版|圖版|插图|Fig\.?|Figure|Plate)\s*[\dA-Za-z一二三四五六七八九十]")
+# (an exercise's figure: "第3题图", the figure of problem 3)
+_CAPTION_LABEL = re.compile(r"^\s*((图|圖|图版|圖版|插图|Fig\.?|Figure|Plate)\s*[\dA-Za-z一二三四五六七八九十]"
+                            r"|第\s*\d+\s*[题題]\s*[图圖])")
 
 
 def is_caption_label(text: str) -> bool:

@@ -373,3 +373,172 @@ def test_layout_caption_read_large_by_ocr_still_captions_its_chart():
         ocr(body, (53, 390, 515, 402), BlockKind.TEXT, 9.7)], scanned=True)
     (pair,) = align_book([page], AlignConfig()).pairs
     assert pair.caption == "近年来公司锂电新能源板块销售情况（吨）" and pair.text_kind == "caption"
+
+
+def test_line_drawings_boxed_with_their_captions_are_cut_and_split(tmp_path):
+    """Regression (scan-zh-exam-math-page.pdf, 6 figures, 0 found): the layout model boxed two
+    hairline plots with their captions "第3题图" "第8题图" as one figure; the captions were
+    painted out as part of it, so nothing said there were two, and the thin ink made no blob.
+    Now the caption lines inside the box are read apart, cut off (they carry a label), and
+    the box is split between them."""
+    _, truth, pages = _build(tmp_path, ocr_cases.scan_exam_drawings_case())
+    (page,) = pages
+    assert len(page.figures) == 2, [f.bbox_pt for f in page.figures]
+    for fig, fig_truth in zip(sorted(page.figures, key=lambda f: f.bbox_pt[0]), truth["figures"],
+                              strict=True):
+        assert box_iou(fig.bbox_pt, fig_truth["bbox"]) >= 0.85, (fig.bbox_pt, fig_truth["bbox"])
+        assert fig.bbox_pt[3] < fig_truth["caption_bbox"][1] + 2  # the caption is cut off
+    pairs = sorted(align_book(pages, AlignConfig()).pairs, key=lambda p: p.figure.bbox_pt[0])
+    assert [_norm(p.caption) for p in pairs] == ["第3题图", "第8题图"]
+
+
+def test_caption_band_tells_a_caption_line_from_tick_numbers():
+    """A line under a drawing, parted from it by an empty row, is a caption when its pieces are
+    words (two or more line heights wide); a row of tick numbers is not; nor is a line glued
+    to the drawing."""
+    import numpy as np
+
+    from extract.scan_figures import caption_band
+
+    def page(line: list[tuple[int, int]], gap: int) -> np.ndarray:
+        mask = np.zeros((200, 300), np.uint8)
+        mask[20:150, 30] = 1  # y axis, a hairline
+        mask[149, 30:280] = 1  # x axis
+        mask[30:150, 200] = 1
+        for a, b in line:
+            mask[150 + gap:160 + gap, a:b] = 1
+        return mask
+
+    box = (20.0, 15.0, 290.0, 185.0)
+    assert caption_band(page([(60, 110), (180, 232)], 4), box, 5, 20) == [
+        (60.0, 154.0, 110.0, 164.0), (180.0, 154.0, 232.0, 164.0)]
+    assert caption_band(page([(60, 66), (120, 132), (180, 186)], 4), box, 5, 20) == []  # ticks
+    assert caption_band(page([(60, 110)], 0), box, 5, 20) == []  # touches the drawing
+    assert caption_band(page([(25, 285)], 4), box, 5, 20) == []  # a line as wide as the box
+
+
+def test_pieces_of_one_diagram_stacked_in_one_sure_layout_box_are_one_figure():
+    """Regression (scan-en-vilt-paper-page.pdf): a paper's Figure 1 (a schema over a timing
+    chart, labels and a heading between them) came out as two pieces, neither at IoU 0.5. The
+    layout model's one sure box over pieces stacked one above another is one figure; pieces side
+    by side, or with the model's text between them, stay apart."""
+    import numpy as np
+
+    from extract.scan_figures import join_stacked
+
+    mask = np.zeros((500, 400), np.uint8)
+    mask[40:200, 100:380] = 1  # the schema
+    mask[250:400, 90:390] = 1  # the timing chart
+    mask[60:70, 20:80] = 1  # a label left of the schema
+    mask[220:230, 150:300] = 1  # the heading between them
+    pieces = [((100.0, 40.0, 380.0, 200.0), 0.95), ((90.0, 250.0, 390.0, 400.0), 0.95)]
+    layout = [((10.0, 30.0, 395.0, 410.0), 0.92)]
+    assert join_stacked(mask, pieces, layout, []) == [((20.0, 40.0, 390.0, 400.0), 0.95)]
+    assert join_stacked(mask, pieces, [((10.0, 30.0, 395.0, 410.0), 0.6)], []) == pieces  # unsure
+    caption = (100.0, 215.0, 380.0, 235.0)  # the model read text between them: two figures
+    assert join_stacked(mask, pieces, layout, [caption]) == pieces
+    side = [((10.0, 40.0, 180.0, 400.0), 0.95), ((220.0, 40.0, 390.0, 400.0), 0.95)]
+    assert join_stacked(mask, side, layout, []) == side
+
+
+def test_picture_inside_a_tinted_panel_is_boxed_not_the_panel():
+    """Regression (scan-en-journal-issue-page.pdf): the "Cover picture" sat in a teal "In this
+    issue" panel with a title and a paragraph; the whole panel was one figure. A blob of one
+    flat colour holding the model's text regions is a panel: the pictures inside it are told
+    from the panel's colour. A photo on a plain backdrop holds no text and stays whole."""
+    import numpy as np
+
+    from extract.regions import open_panels
+
+    rgb = np.full((600, 800, 3), 250, np.uint8)
+    rgb[50:450, 40:760] = (90, 190, 190)  # the teal panel
+    rng = np.random.default_rng(0)
+    rgb[150:400, 80:260] = rng.integers(0, 255, (250, 180, 3))  # the cover picture
+    rgb[180:190, 300:700] = (30, 30, 30)  # lines of the paragraph
+    rgb[200:210, 300:700] = (30, 30, 30)
+    panel = [((40.0, 50.0, 760.0, 450.0), 0.7)]
+    text = [(290.0, 170.0, 710.0, 300.0), (60.0, 60.0, 500.0, 120.0)]
+    assert open_panels(rgb, panel, text, 50, 2000) == [((80.0, 150.0, 260.0, 400.0), 0.7)]
+    assert open_panels(rgb, panel, [], 50, 2000) == panel  # no text in it: a photo, kept whole
+
+
+def test_scanned_picture_in_a_tinted_panel_pairs_with_its_caption(tmp_path):
+    """Regression (scan-en-journal-issue-page.pdf), on a generated scan: a picture inside a teal
+    panel that also holds a headline and a paragraph; the panel was boxed whole."""
+    _, truth, pages = _build(tmp_path, ocr_cases.scan_tinted_panel_case())
+    (page,) = pages
+    (fig_truth,) = truth["figures"]
+    assert len(page.figures) == 1
+    assert box_iou(page.figures[0].bbox_pt, fig_truth["bbox"]) >= 0.9, page.figures[0].bbox_pt
+    (pair,) = align_book(pages, AlignConfig()).pairs
+    assert pair.label == "图1" and _norm(pair.caption) == _norm(fig_truth["caption"])
+
+
+def test_inset_photo_over_the_corner_of_a_larger_one_is_two_figures():
+    """Regression (scan-zh-newspaper-education.pdf): a small photo printed over the lower right
+    corner of a large one made one L-shaped blob, boxed as one figure (a text block in its
+    empty corner). A blob made of two solid rectangles is cut into them; a blob of another
+    shape (a round picture, a diagram) stays whole."""
+    import numpy as np
+
+    from extract.regions import split_overlapping
+
+    mask = np.zeros((600, 800), np.uint8)
+    mask[100:400, 50:500] = 1  # the large photo
+    mask[330:520, 460:700] = 1  # the inset over its corner
+    box = (50.0, 100.0, 700.0, 520.0)
+    assert sorted(b for b, _ in split_overlapping(mask, [(box, 0.95)], 60)) == [
+        (50.0, 100.0, 500.0, 400.0), (460.0, 330.0, 700.0, 520.0)]
+    round_ = np.zeros((600, 800), np.uint8)
+    import cv2
+
+    cv2.circle(round_, (300, 300), 200, 1, thickness=-1)
+    disc = (100.0, 100.0, 501.0, 501.0)
+    assert split_overlapping(round_, [(disc, 0.95)], 60) == [(disc, 0.95)]
+
+
+def test_silk_photo_with_a_flat_ground_under_a_text_guess_is_no_panel():
+    """Regression (data/sample silk-03-scanned.pdf p2, while open_panels was written): a silk
+    photo whose ground is one flat colour, which the layout model also boxed whole as a
+    `reference` text region, was taken for a tinted panel and lost."""
+    import numpy as np
+
+    from extract.regions import open_panels
+
+    rgb = np.full((600, 800, 3), 250, np.uint8)
+    rgb[100:500, 150:650] = (150, 40, 40)  # the red ground
+    rgb[200:260, 250:400] = (230, 200, 90)  # a motif
+    fig = [((150.0, 100.0, 650.0, 500.0), 0.95)]
+    assert open_panels(rgb, fig, [(149.0, 99.0, 651.0, 499.0)], 50, 2000) == fig
+
+
+def test_text_columns_on_yellowed_paper_are_no_pictures_inside_the_page_panel():
+    """Regression (scan-nl-magazine-tapestry.pdf): the whole yellowed page was one blob; read as
+    a panel, its columns of text must not come out as pictures, only the photo."""
+    import numpy as np
+
+    from extract.regions import open_panels
+
+    rgb = np.full((1600, 1200, 3), (205, 195, 150), np.uint8)  # yellowed paper
+    for y in range(100, 700, 10):  # a column of text lines
+        for x in range(80, 560, 8):
+            rgb[y:y + 7, x:x + 5] = (40, 40, 40)
+    rng = np.random.default_rng(1)
+    rgb[900:1500, 80:600] = rng.integers(0, 255, (600, 520, 3))  # the photo
+    page = [((0.0, 0.0, 1200.0, 1600.0), 0.95)]
+    title = [(80.0, 30.0, 800.0, 80.0), (640.0, 100.0, 1120.0, 800.0)]
+    assert open_panels(rgb, page, title, 100, 8000) == [((80.0, 900.0, 600.0, 1500.0), 0.95)]
+
+
+def test_picture_with_a_tab_on_its_edge_is_not_cut_into_overlapping_boxes():
+    """Regression (scan-rendered-dunhuang-mural-slides-zh.pdf p8, while split_overlapping was
+    written): a picture with a strip along one edge was cut into two boxes that mostly overlap."""
+    import numpy as np
+
+    from extract.regions import split_overlapping
+
+    mask = np.zeros((600, 800), np.uint8)
+    mask[150:450, 100:400] = 1  # the picture
+    mask[100:450, 160:400] = 1  # a strip over most of its top edge
+    box = (100.0, 100.0, 400.0, 450.0)
+    assert split_overlapping(mask, [(box, 0.95)], 60) == [(box, 0.95)]

@@ -10,6 +10,9 @@ real pages) that are wrapped into a PDF here, one image per page, deterministica
 "rendered_scan" entries are NOT real scans: pages of another corpus file (restored first) rendered
 grey at a fixed dpi, mildly degraded (a slight Gaussian blur, JPEG compression) and wrapped as an
 image-only PDF with the same page sizes, so that the source's labels carry over.
+"outlined_text" entries are NOT real files either: pages of another corpus file whose text is
+redrawn here as glyph outlines (vector paths, no text layer; pictures and drawings kept, page
+sizes kept), as web and print exports set text, so that the source's labels carry over.
 Standard library + PyMuPDF (+ Pillow for the rendered scans). Exit status 0 when at least one file
 was restored.
 """
@@ -111,15 +114,36 @@ def render_scan(pdf: bytes, pages: list[int], dpi: int, blur: float, quality: in
     return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
 
 
-def restore_rendered(entry: dict, dest: Path) -> tuple[bool, str]:
+def outline_text(pdf: bytes, pages: list[int]) -> bytes:
+    """Redraw `pages` (1-based) of `pdf` with every glyph as a vector path (through MuPDF's SVG
+    writer with text as paths, read back as PDF): no text layer, pictures and drawings kept,
+    page sizes kept; deterministic bytes for a given PyMuPDF version."""
+    import pymupdf
+
+    src = pymupdf.open(stream=pdf, filetype="pdf")
+    doc = pymupdf.open()
+    for number in pages:
+        svg = src[number - 1].get_svg_image(text_as_path=True)
+        with pymupdf.open(stream=svg.encode("utf-8"), filetype="svg") as drawn:
+            doc.insert_pdf(pymupdf.open("pdf", drawn.convert_to_pdf()))
+    doc.set_metadata({})
+    return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+
+
+def restore_derived(entry: dict, dest: Path) -> tuple[bool, str]:
+    """Restore a file made here from another corpus file: a rendered scan or an outlined twin."""
     src = dest / entry["from"]
     if not src.exists() or sha256(src.read_bytes()) != entry["from_sha256"]:
-        return False, f"restore {entry['from']} first (the pages are rendered from it)"
-    pdf = render_scan(
-        src.read_bytes(), entry["pages"], entry["dpi"], entry["blur"], entry["jpeg_quality"]
-    )
+        return False, f"restore {entry['from']} first (its pages are made from it)"
+    if entry["kind"] == "rendered_scan":
+        pdf = render_scan(
+            src.read_bytes(), entry["pages"], entry["dpi"], entry["blur"], entry["jpeg_quality"]
+        )
+        note = f"rendered from {entry['from']} ({len(entry['pages'])} pages; not a real scan)"
+    else:
+        pdf = outline_text(src.read_bytes(), entry["pages"])
+        note = f"text outlined from {entry['from']} ({len(entry['pages'])} pages; not a real file)"
     (dest / entry["name"]).write_bytes(pdf)
-    note = f"rendered from {entry['from']} ({len(entry['pages'])} pages; not a real scan)"
     if sha256(pdf) != entry["sha256"]:
         note += "; PDF bytes differ from the recorded sha256 (other PyMuPDF/Pillow version?), pages are the same"
     return True, note
@@ -129,8 +153,8 @@ def restore_one(entry: dict, dest: Path, mirror_root: Path) -> tuple[bool, str]:
     out = dest / entry["name"]
     if out.exists() and sha256(out.read_bytes()) == entry["sha256"]:
         return True, "present"
-    if entry["kind"] == "rendered_scan":
-        return restore_rendered(entry, dest)
+    if entry["kind"] in ("rendered_scan", "outlined_text"):
+        return restore_derived(entry, dest)
     repo, commit = entry["repo"], entry["commit"]
     if entry["kind"] == "pdf":
         data, where = fetch(mirror_root, repo, commit, entry["path"], entry["source_sha256"])

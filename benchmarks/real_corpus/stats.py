@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             (
                 book["file"],
-                book["kind"] + (" (rendered)" if book.get("rendered") else ""),
+                book["kind"] + (" (rendered)" if book.get("rendered") else " (outlined)" if book.get("outlined") else ""),
                 book["domain"],
                 sources[book["file"]]["kind"],
                 f"{labelled}/{book['page_count']}",
@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         f"not real: {sum(r[5] for r in rows if r[1] == 'scanned (rendered)')}; heritage domains: "
         f"{sum(r[5] for r in rows if r[2] != 'other')}; without a label: {sum(r[6] for r in rows)}; "
         f"with a description: {sum(r[7] for r in rows)}; caption beside: {sum(r[8] for r in rows)}), "
-        f"scanned files {scanned} ({rendered} of them rendered), outline files {sum(1 for r in rows if r[1] == 'outline')}, "
+        f"scanned files {scanned} ({rendered} of them rendered), outline files {sum(1 for r in rows if r[1] == 'outline')} "
+        f"(+ {sum(1 for r in rows if r[1] == 'outline (outlined)')} outlined twins, not real: "
+        f"{sum(r[5] for r in rows if r[1] == 'outline (outlined)')} figures), "
         f"not_figures {sum(r[9] for r in rows)}, neutral {sum(r[10] for r in rows)}"
     )
     return 0

@@ -65,22 +65,27 @@ spec_r.loader.exec_module(restore)
 files = []
 by_name = {s["name"]: s for s in SPEC}
 for s in SPEC:
-    if "rendered_from" in s:  # not a real scan: pages of another corpus file, rendered here
-        src = by_name[s["rendered_from"]]
+    if "rendered_from" in s or "outlined_from" in s:  # not real files: made here from another
+        src = by_name[s.get("rendered_from") or s["outlined_from"]]
         e = {"name": s["name"], "repo": src["repo"], "commit": full(src["repo"], src["commit"])}
         b = blob(src["repo"], e["commit"], src["path"])
-        e["kind"] = "rendered_scan"
+        e["kind"] = "rendered_scan" if "rendered_from" in s else "outlined_text"
         e["from"] = src["name"]
         e["from_sha256"] = sha(b)
         e["pages"] = s["pages"]
-        e["dpi"], e["blur"], e["jpeg_quality"] = s["dpi"], s["blur"], s["jpeg_quality"]
-        e["sha256"] = sha(
-            restore.render_scan(b, s["pages"], s["dpi"], s["blur"], s["jpeg_quality"])
-        )
+        if "rendered_from" in s:
+            e["dpi"], e["blur"], e["jpeg_quality"] = s["dpi"], s["blur"], s["jpeg_quality"]
+            made = restore.render_scan(b, s["pages"], s["dpi"], s["blur"], s["jpeg_quality"])
+        else:
+            made = restore.outline_text(b, s["pages"])
+        e["sha256"] = sha(made)
         e["license"] = LIC[src["repo"]]
         e["covers"] = s["covers"]
-        e["scanned"] = True
-        e["rendered"] = True
+        e["scanned"] = "rendered_from" in s
+        if "rendered_from" in s:
+            e["rendered"] = True
+        else:
+            e["outlined"] = True
         files.append(e)
         continue
     e = {"name": s["name"], "repo": s["repo"]}

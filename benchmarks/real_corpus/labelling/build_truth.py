@@ -22,18 +22,20 @@ from files import SPEC  # noqa: E402 (after the sys.path line)
 fixes.PDFS = str(PDFS) + "/"
 
 
-def rendered_book(s, books):
-    """The truth of a rendered scan: its source's labels on the rendered pages, pages renumbered
-    1..n in the order of s["pages"], keys renumbered, kind scanned, "rendered": true."""
+def derived_book(s, books):
+    """The truth of a file made from another: a rendered scan (kind scanned, "rendered": true) or
+    an outlined twin (kind outline, "outlined": true): its source's labels on the chosen pages,
+    pages renumbered 1..n in the order of s["pages"], keys renumbered."""
     import copy
 
-    src = copy.deepcopy(next(b for b in books if b["file"] == s["rendered_from"]))
+    rendered = "rendered_from" in s
+    src = copy.deepcopy(next(b for b in books if b["file"] == s.get("rendered_from", s.get("outlined_from"))))
     new_page = {old: n for n, old in enumerate(s["pages"], 1)}
     out = {
         "file": s["name"],
         "book_id": s["name"][:-4],
-        "kind": "scanned",
-        "rendered": True,
+        "kind": "scanned" if rendered else "outline",
+        "rendered" if rendered else "outlined": True,
         "domain": src["domain"],
         "page_count": len(s["pages"]),
     }
@@ -56,8 +58,8 @@ def rendered_book(s, books):
 books = []
 for s in SPEC:
     name = s["name"]
-    if "rendered_from" in s:
-        books.append(rendered_book(s, books))
+    if "rendered_from" in s or "outlined_from" in s:
+        books.append(derived_book(s, books))
         continue
     fx = fixes.FIX.get(name, {})
     if s.get("scanned"):

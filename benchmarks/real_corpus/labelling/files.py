@@ -369,6 +369,33 @@ SPEC += [
     ),
 ]
 
+# Outlined twins: NOT real files. The same pages of the two heritage files with every glyph redrawn
+# as a vector path (restore.outline_text: MuPDF's SVG writer with text as paths, read back as PDF),
+# as web and print exports set text: no text layer, pictures and drawings kept, page sizes kept;
+# build_truth.py carries the source's labels over (pages renumbered 1..n), kind outline.
+SPEC += [
+    dict(
+        name="outlined-dunhuang-mural-slides-zh.pdf",
+        outlined_from="dunhuang-mural-restoration-slides-zh.pdf",
+        pages=list(range(9, 19)),
+        covers=[
+            "NOT a real file: pages 9-18 of the Dunhuang handout with its text redrawn as glyph outlines (no text layer)",
+            "the handout's labels carried over: mural photo grids, captions without a label, vertical captions right of the figure, descriptions",
+            "captions must be read by OCR around pictures kept as embedded images",
+        ],
+    ),
+    dict(
+        name="outlined-beijing-historic-building-zh.pdf",
+        outlined_from="beijing-historic-building-spec-zh.pdf",
+        pages=list(range(42, 51)),
+        covers=[
+            "NOT a real file: pages 42-50 of the Beijing historic-building standard with its text redrawn as glyph outlines (no text layer)",
+            "the standard's labels carried over: 图N captions below photos and measured drawings; a composite over two pages; a caption on the page after its figure",
+            "captions must be read by OCR around pictures kept as embedded images",
+        ],
+    ),
+]
+
 # Real page images with captioned figures, wrapped as scans (added for the scanned side).
 SPEC += [
     dict(

@@ -1,0 +1,87 @@
+"""Generated scans of caption layouts met on real scanned pages (issue 12, "Real documents III"):
+a slide with three photos side by side and their captions printed in one row under them (OCR
+reads the row as one line), and a report page whose chart carries its title in a band set to
+the chart's width over it, with a wider picture right above the band (the band sits nearer the
+picture above than the chart under it).
+
+Built with culti.sample.ocr_cases' page specs and writer; truth.json uses the real corpus's
+schema (version 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pymupdf
+
+from culti.sample.ocr_cases import Case, PageSpec, Plate, W, Words, _digital, _jpeg, case_truth
+from culti.sample.scan import scan_pdf
+
+ROW_CAPTIONS = ("The Silk Road Oasis", "The Mogao Caves", "Crescent Lake Spring")
+BAND_TITLE = "丝绸文物修复数量与馆藏走势对比"
+BAND_SIZE = 10.0
+WIDE_PHOTO = (50.0, 120.0, 330.0, 260.0)  # right above the band, no caption of its own: no truth figure
+
+
+def caption_row_case() -> Case:
+    """A slide: three photos side by side 24 pt apart, each caption centred under its photo, all
+    three in one row in large type, the captions about a word's width apart."""
+    y0, y1 = 150.0, 330.0
+    left, gap = 40.0, 24.0
+    width = (W - 2 * left - 2 * gap) / 3
+    plates = []
+    for i, title in enumerate(ROW_CAPTIONS):
+        x0 = left + i * (width + gap)
+        cap = Words((x0 - gap / 2 + 2, y1 + 10, x0 + width + gap / 2 - 2, y1 + 40), title, 18, align=1, latin=True)
+        plates.append(Plate((x0, y0, x0 + width, y1), 71 + i, "", title, cap))
+    lead = Words((40, 70, 555, 100), "Which of these places would you like to visit first?", 15,
+                 latin=True)
+    return Case("scan-caption-row", "scanned", (PageSpec(tuple(plates), (lead,)),), dpi=150)
+
+
+def band_width() -> float:
+    """The width the band title's words take in the CJK font at BAND_SIZE."""
+    return pymupdf.Font("china-s").text_length(BAND_TITLE, fontsize=BAND_SIZE)
+
+
+def chart_band_case() -> Case:
+    """A report page: a wide picture with no caption, 10 pt under it a chart title set flush
+    with the chart's two edges, and 15 pt under the title the chart (a bar chart)."""
+    x0 = 60.0
+    x1 = x0 + band_width()
+    band_top = WIDE_PHOTO[3] + 10
+    band = Words((x0, band_top - 1.5, x1 + 2, band_top + 2 * BAND_SIZE), BAND_TITLE, BAND_SIZE)
+    chart_top = band_top + BAND_SIZE + 15
+    chart = Plate((x0, chart_top, x1, chart_top + 150), 81, "", BAND_TITLE, band,
+                  caption_position="above", chart=True)
+    body = Words((360, 120, 555, 600), "联珠纹在唐代织锦上极为流行，其来源可以追溯到萨珊波斯。" * 8, 10.5)
+    return Case("scan-chart-band", "scanned", (PageSpec((chart,), (body,)),), dpi=150)
+
+
+def all_cases() -> list[Case]:
+    return [caption_row_case(), chart_band_case()]
+
+
+def write_case(case: Case, out_dir: Path, seed: int = 0) -> dict:
+    """Given a case, write `<name>.pdf` (a scan) into out_dir and return its truth entry; the
+    chart-band case gets its wide captionless picture drawn in (it is in no truth list)."""
+    digital = _digital(case, outline=False)
+    if case.name == "scan-chart-band":
+        doc = pymupdf.open("pdf", digital)
+        x0, y0, x1, y1 = WIDE_PHOTO
+        doc[0].insert_image(pymupdf.Rect(WIDE_PHOTO), stream=_jpeg(82, int(2 * (x1 - x0)), int(2 * (y1 - y0))))
+        digital = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+        doc.close()
+    data, warps = scan_pdf(digital, case.dpi, seed)
+    (out_dir / f"{case.name}.pdf").write_bytes(data)
+    return case_truth(case, digital, warps)
+
+
+def generate_ocr_caption_cases(out_dir: Path, seed: int = 0, names: tuple[str, ...] | None = None) -> Path:
+    """Given a folder, write the caption cases' PDFs and truth.json (version 2); return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    books = [write_case(c, out_dir, seed) for c in all_cases() if names is None or c.name in names]
+    path = out_dir / "truth.json"
+    path.write_text(json.dumps({"version": 2, "seed": seed, "books": books}, ensure_ascii=False,
+                               indent=1))
+    return path

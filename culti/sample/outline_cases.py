@@ -1,0 +1,57 @@
+"""Generated outline-text pages after real ones that failed: the Dunhuang handout and the Beijing
+standard with their words redrawn as glyph outlines (benchmarks/real_corpus, `outlined-*`).
+
+Page 1 is a slide: a tinted panel under everything (glyphs on a filled shape were taken for a
+figure's ground and never read), a caption set vertically beside its picture, and three small
+captions right over a larger heading (one paragraph region swallowed all four lines). Page 2 is a
+plate page whose only words are its caption: too few glyphs for the page-wide outline test, so
+the page was `digital` with no text at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+from culti.sample import ocr_cases
+from culti.sample.ocr_cases import Case, PageSpec, Plate, Words
+from culti.sample.writer import FIXED_METADATA
+
+PANEL = (30.0, 60.0, 565.0, 440.0)  # the slide's tinted ground (page 1)
+PANEL_FILL = (0.95, 0.95, 0.95)
+SMALL_CAPTIONS = ("修复前", "修复后", "动态化")
+HEADING = "纹样动态化设计"
+SLIDE_TEXT = "基于单张图像生成连续视频，将修复后的织锦纹样转化为动态展示，便于观众理解纹样的组织与配色。"
+
+
+def outline_slides_case() -> Case:
+    """The two pages described in the module docstring, as an outline case."""
+    vertical = Plate((120, 110, 380, 260), 61, "", "不同纹样的对比图",
+                     Words((392, 118, 410, 260), "不同纹样的对比图", 9, vertical=True),
+                     caption_position="right")
+    smalls = tuple(
+        Plate((x, 280, x + 80, 340), 62 + i, "", title,
+              Words((x, 344, x + 80, 356), title, 7, align=1))
+        for i, (x, title) in enumerate(zip((90.0, 257.5, 425.0), SMALL_CAPTIONS, strict=True)))
+    slide = PageSpec((vertical, *smalls),
+                     (Words((60, 66, 330, 96), "核心纹样及修复结果", 14),
+                      Words((60, 352, 400, 376), HEADING, 12),
+                      Words((60, 378, 535, 430), SLIDE_TEXT, 8)))
+    plate = Plate((100, 100, 495, 500), 66, "图5", "红地团花纹锦",
+                  Words((100, 508, 495, 524), "图5  红地团花纹锦", 10, align=1))
+    return Case("outline-slides", "outline", (slide, PageSpec((plate,))))
+
+
+def write_outline_slides(out_dir: Path, seed: int = 0) -> dict:
+    """Write `outline-slides.pdf` into out_dir (the slide's panel drawn under the page's
+    content) and return its truth entry."""
+    case = outline_slides_case()
+    truth = ocr_cases.write_case(case, out_dir, seed)
+    path = out_dir / truth["file"]
+    doc = pymupdf.open(path)
+    doc[0].draw_rect(pymupdf.Rect(PANEL), color=None, fill=PANEL_FILL, overlay=False)
+    doc.set_metadata(FIXED_METADATA)
+    data = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+    doc.close()
+    path.write_bytes(data)
+    return truth
