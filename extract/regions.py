@@ -180,10 +180,16 @@ def merge_text_regions(regions: list[tuple[str, BoxPx]],
 
 def _caption_apart(a: tuple[str, BoxPx], b: tuple[str, BoxPx]) -> bool:
     """A figure caption the layout model boxed stays apart from a larger body region that only
-    grazes it (a column box running a little into the caption beside it)."""
+    grazes it (a column box running a little into the caption beside it), and a one-line
+    caption box at the top or bottom edge of a region several lines taller stays apart from it
+    (a chart's title band under a key-figures table the model boxed with it as one caption)."""
     for (la, ba), (lb, bb) in ((a, b), (b, a)):
         if la == "figure_caption" and lb != "figure_caption" \
                 and _area(bb) > 2 * _area(ba) and overlap_of(ba, bb) < 0.6:
+            return True
+        tall_a, tall_b = ba[3] - ba[1], bb[3] - bb[1]
+        edge = min(abs(ba[3] - bb[3]), abs(ba[1] - bb[1])) <= 0.5 * tall_a
+        if la == "figure_caption" and tall_b >= 2.5 * tall_a and edge and overlap_of(ba, bb) > 0.6:
             return True
     return False
 

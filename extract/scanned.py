@@ -300,11 +300,22 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
         read += [(ri, label, (t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s))
                  for t, b, s in read_crop(ocr, crop) if s >= config.ocr_min_score and t.strip()]
     # padded crops of neighbouring regions can both hold one line: keep its widest reading (a
-    # region that grazes a line reads a piece of it)
+    # region that grazes a line reads a piece of it); of two as wide, the smaller region's (a
+    # caption band read again by the block the model drew around it and the table over it)
+    def width_of(item: tuple) -> float:
+        return item[2][1][2] - item[2][1][0]
+
+    def region_area(item: tuple) -> float:
+        x0, y0, x1, y1 = regions[item[0]][1]
+        return (x1 - x0) * (y1 - y0)
+
     kept: list[tuple[int, str, tuple]] = []
-    for item in sorted(read, key=lambda r: -(r[2][1][2] - r[2][1][0])):
-        if not any(overlap_of(item[2][1], k[2][1]) > 0.5 for k in kept):
+    for item in sorted(read, key=lambda r: -width_of(r)):
+        same = next((n for n, k in enumerate(kept) if overlap_of(item[2][1], k[2][1]) > 0.5), None)
+        if same is None:
             kept.append(item)
+        elif width_of(kept[same]) - width_of(item) <= 2 and region_area(item) < region_area(kept[same]):
+            kept[same] = item
     drafts = [(label, [ln for r, _, ln in read if r == ri and any(k[2] is ln for k in kept)])
               for ri, (label, _) in enumerate(regions)]
     drafts = [(label, lines) for label, lines in drafts if lines]

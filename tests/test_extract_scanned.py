@@ -85,3 +85,19 @@ def test_side_by_side_paragraphs_stay_apart_but_line_pieces_merge():
     boxes = sorted(b for _, b in merged)
     assert (100.0, 700.0, 400.0, 726.0) in boxes  # label and title: one caption line
     assert left_para[1] in boxes and right_para[1] in boxes
+
+
+def test_caption_band_stays_apart_from_the_caption_box_around_it():
+    """Regression (scan-zh-broker-report-page.pdf): the layout model boxed a key-figures table
+    and the chart title band under it as one figure_caption, and the band again on its own; the
+    merge made one block, table cells and title together, so the chart lost its caption. A
+    one-line caption box at the edge of one several lines taller stays a block of its own; a
+    caption box that only overlaps another in its middle still merges."""
+    from extract.regions import merge_text_regions
+
+    table_and_band = ("figure_caption", (30.0, 790.0, 370.0, 936.0))  # px at 150 dpi
+    band = ("figure_caption", (32.0, 906.0, 366.0, 936.0))
+    merged = merge_text_regions([table_and_band, band], max_line_px=60.0)
+    assert sorted(b for _, b in merged) == sorted([table_and_band[1], band[1]])
+    middle = ("figure_caption", (32.0, 850.0, 366.0, 880.0))
+    assert len(merge_text_regions([table_and_band, middle], max_line_px=60.0)) == 1
