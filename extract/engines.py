@@ -83,11 +83,16 @@ class RapidOcrEngine:
         # run maps and zeroes its buffers afresh, about half its CPU time; the arena keeps them
         # (about 150 MB a worker). Detection keeps rapidocr's default (its arena would hold
         # another ~110 MB for a tenth of a page's time). Sessions read the setting when loaded.
-        engine_cfg = self._ocr.cfg.EngineConfig.onnxruntime
-        self._ocr._load_det_model()
-        engine_cfg.enable_cpu_mem_arena = True
-        self._ocr._load_rec_model()
-        engine_cfg.enable_cpu_mem_arena = False
+        # (rapidocr >= 3.10 loads its sessions lazily through these hooks; without them the
+        # recogniser keeps the arena off: the same readings, only slower)
+        load_det = getattr(self._ocr, "_load_det_model", None)
+        load_rec = getattr(self._ocr, "_load_rec_model", None)
+        if load_det is not None and load_rec is not None:
+            engine_cfg = self._ocr.cfg.EngineConfig.onnxruntime
+            load_det()
+            engine_cfg.enable_cpu_mem_arena = True
+            load_rec()
+            engine_cfg.enable_cpu_mem_arena = False
         quiet_engine_logs()
 
     def ocr(self, image: np.ndarray) -> list[OcrLine]:
