@@ -188,7 +188,10 @@ class Store:
         data = self.get_bytes(key)
         if data is None:
             return None
-        return table_to_records(cls, pq.read_table(io.BytesIO(data)), f"{self.root}/{key}")
+        # a pyarrow buffer, not a Python file: Arrow's reader threads then never call back into
+        # Python, so none is left waiting for the interpreter while it shuts down (which aborted
+        # the process, "terminate called without an active exception", after a user error)
+        return table_to_records(cls, pq.read_table(pa.BufferReader(data)), f"{self.root}/{key}")
 
     def put_json(self, key: str, obj) -> None:
         self.put_bytes(key, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True).encode())
