@@ -120,6 +120,15 @@ def prepare(truth: dict, pdfs: Path, work: Path, only: set[str], max_pages: int)
     return {**truth, "books": books}, paths, n_pages
 
 
+def culti_runs(truth: dict, paths: list[Path]) -> dict[str, list[Path]]:
+    """Given the prepared truth and the paths to run, return them grouped by culti dataset: a
+    rendered or outlined file is a twin of a corpus file, and in one run with it dedupe would
+    drop it as the copy it is, so each kind of twin runs on its own."""
+    run_of = {b["file"]: DERIVED_RUNS.get(b["kind"], "culti") for b in truth["books"]}
+    return {name: [p for p in paths if run_of[p.name] == name]
+            for name in ("culti", *DERIVED_RUNS.values())}
+
+
 def run_culti(paths: list[Path], out: Path, workers: int) -> None:
     """Run culti's pipeline on paths into out, as `culti dataset` does."""
     from culti import commands
@@ -254,11 +263,7 @@ def main() -> int:
             pool = ProcessPoolExecutor(1)
             baseline = pool.submit(run_baseline, paths)
         start = time.perf_counter()
-        # a rendered or outlined file is a twin of a corpus file: in one run dedupe drops it as
-        # the copy it is
-        run_of = {b["file"]: DERIVED_RUNS.get(b["kind"], "culti") for b in truth["books"]}
-        runs = {name: [p for p in paths if run_of[p.name] == name]
-                for name in ("culti", *DERIVED_RUNS.values())}
+        runs = culti_runs(truth, paths)
         found_culti: dict[str, list[FoundRow]] = {}
         for name, run_paths in runs.items():
             if run_paths:

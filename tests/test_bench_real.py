@@ -50,13 +50,17 @@ def test_page_subset_caps_long_books_only():
     assert bench.page_subset({"page_count": 30}, max_pages=0) is None
 
 
-def test_rendered_books_are_scored_as_their_own_page_kind(tmp_path):
+def test_rendered_and_outlined_books_are_scored_and_run_on_their_own(tmp_path):
     bench = _bench()
-    _pdf(tmp_path / "scan.pdf", 1)
-    _pdf(tmp_path / "rendered.pdf", 1)
+    for name in ("scan.pdf", "rendered.pdf", "outlined.pdf"):
+        _pdf(tmp_path / name, 1)
     truth = {"version": 2, "books": [
         {"file": "scan.pdf", "kind": "scanned", "figures": []},
-        {"file": "rendered.pdf", "kind": "scanned", "rendered": True, "figures": []}]}
+        {"file": "rendered.pdf", "kind": "scanned", "rendered": True, "figures": []},
+        {"file": "outlined.pdf", "kind": "outline", "outlined": True, "figures": []}]}
     out, paths, pages = bench.prepare(truth, tmp_path, tmp_path / "work", set(), 0)
-    assert [b["kind"] for b in out["books"]] == ["scanned", bench.RENDERED_KIND]
-    assert [p.name for p in paths] == ["scan.pdf", "rendered.pdf"] and pages == 2
+    assert [b["kind"] for b in out["books"]] == ["scanned", bench.RENDERED_KIND, bench.OUTLINED_KIND]
+    assert [p.name for p in paths] == ["scan.pdf", "rendered.pdf", "outlined.pdf"] and pages == 3
+    runs = {name: [p.name for p in run] for name, run in bench.culti_runs(out, paths).items()}
+    assert runs == {"culti": ["scan.pdf"], "culti-rendered": ["rendered.pdf"],
+                    "culti-outlined": ["outlined.pdf"]}
