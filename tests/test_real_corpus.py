@@ -279,3 +279,39 @@ def test_rendered_scan_keeps_page_sizes_and_is_deterministic(
     assert restore.main(["--dest", str(tmp_path), *argv]) == 0
     assert (tmp_path / "scan-rendered.pdf").read_bytes() == once
     assert "differ" not in capsys.readouterr().out
+
+
+def test_outlined_twin_draws_the_text_as_glyphs_and_keeps_pictures(tmp_path: Path) -> None:
+    """An outlined_text entry redraws pages of a corpus file with every glyph as a vector path:
+    no text layer, the page sizes and the picture kept, the bytes repeat exactly, and extract
+    reads the pages as outline text."""
+    import io
+
+    from PIL import Image
+
+    from culti.records import PageKind
+    from extract import ExtractConfig, extract_book, open_book
+
+    restore = _load("restore")
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (180, 40, 40)).save(buffer, "PNG")
+    source = pymupdf.open()
+    for width, height in ((400, 500), (500, 400)):
+        page = source.new_page(width=width, height=height)
+        page.insert_image(pymupdf.Rect(40, 40, 280, 200), stream=buffer.getvalue())
+        page.insert_text((40, 230), "Figure 1. A red field of silk", fontsize=11)
+        page.insert_text((40, 260), "Woven in the Tang dynasty, found at Dunhuang.", fontsize=10)
+    pdf = source.tobytes()
+    once = restore.outline_text(pdf, [2, 1])
+    assert once == restore.outline_text(pdf, [2, 1])
+    out = pymupdf.open(stream=once, filetype="pdf")
+    assert [tuple(round(v, 2) for v in p.rect[2:]) for p in out] == [(500, 400), (400, 500)]
+    for page in out:
+        assert not page.get_text().strip()
+        assert len(page.get_drawings()) > 20  # the glyphs
+        (info,) = page.get_image_info()
+        assert [round(v) for v in info["bbox"]] == [40, 40, 280, 200]
+    (tmp_path / "outlined.pdf").write_bytes(once)
+    pages = list(extract_book(open_book(tmp_path / "outlined.pdf"), ExtractConfig(workers=1, progress=False)))
+    assert [p.kind for p in pages] == [PageKind.OUTLINE, PageKind.OUTLINE]
+    assert any("Figure 1" in b.text for b in pages[0].blocks)
