@@ -6,7 +6,8 @@ scores agree on what "the same box" means.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 Box = Sequence[float]
 
@@ -49,6 +50,30 @@ def union_all(boxes: Iterable[Box]) -> tuple[float, float, float, float] | None:
     out = None
     for b in boxes:
         out = tuple(b) if out is None else union(out, b)
+    return out
+
+
+T = TypeVar("T")
+
+
+def merge_pairwise(items: Sequence[T], join: Callable[[T, T], T | None]) -> list[T]:
+    """Given items and `join` (the two merged into one, or None to keep them apart), return the
+    items with pairs merged until no pair joins: the first joinable pair in list order merges
+    into the earlier one's place and the scan starts again (boxes that grow may join more)."""
+    out = list(items)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                joined = join(out[i], out[j])
+                if joined is not None:
+                    out[i] = joined
+                    del out[j]
+                    merged = True
+                    break
+            if merged:
+                break
     return out
 
 

@@ -7,6 +7,8 @@ import re
 
 import pymupdf
 
+from culti.geometry import merge_pairwise
+
 from .candidate import Candidate, drawing_count, inside_frac, overlap
 from .text import is_caption_label
 
@@ -129,22 +131,16 @@ def labelled_charts(vectors: list[Candidate], images: list[Candidate],
         else:
             items.append((v, v.rect))
     free = [box for i, (box, _) in enumerate(lines) if i not in taken]
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(items)):
-            for j in range(i + 1, len(items)):
-                (a, pa), (b, pb) = items[i], items[j]
-                if a.kind == b.kind == "chart" and _panels(a.rect, pa, b.rect, pb, free):
-                    n = drawing_count(a) + drawing_count(b)
-                    digest = hashlib.sha1((a.digest + b.digest).encode()).hexdigest()[:12]
-                    items[i] = (Candidate(a.rect | b.rect, (), f"v{n}-{digest}", a.zoom, False,
-                                          "chart"), pa | pb)
-                    del items[j]
-                    merged = True
-                    break
-            if merged:
-                break
+
+    def join(x: tuple[Candidate, pymupdf.Rect], y: tuple[Candidate, pymupdf.Rect]):
+        (a, pa), (b, pb) = x, y
+        if not (a.kind == b.kind == "chart" and _panels(a.rect, pa, b.rect, pb, free)):
+            return None
+        n = drawing_count(a) + drawing_count(b)
+        digest = hashlib.sha1((a.digest + b.digest).encode()).hexdigest()[:12]
+        return Candidate(a.rect | b.rect, (), f"v{n}-{digest}", a.zoom, False, "chart"), pa | pb
+
+    items = merge_pairwise(items, join)
     return [Candidate(c.rect, c.xrefs, c.digest, c.zoom, c.clipped, "vector") if c.kind == "chart"
             else c for c, _ in items]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from culti.geometry import iou, overlap_of
+from culti.geometry import iou, merge_pairwise, overlap_of
 
 BoxPx = tuple[float, float, float, float]
 
@@ -125,22 +125,14 @@ def _join_panels(boxes: list[BoxPx], claimed: dict[int, list[int]], gap_px: floa
     of one figure (input / truth / prediction) a hairline apart. Two figures so close that the
     captions say two are cut again by split_by_captions."""
     owners = [set(lis) for lis in claimed.values()]
-    items = [(b, o) for b, o in zip(boxes, owners, strict=True)]
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(items)):
-            for j in range(i + 1, len(items)):
-                (a, oa), (b, ob) = items[i], items[j]
-                dx = max(b[0] - a[2], a[0] - b[2], 0.0)
-                dy = max(b[1] - a[3], a[1] - b[3], 0.0)
-                if oa & ob and max(dx, dy) < gap_px:
-                    items[i] = (union([a, b]), oa | ob)
-                    del items[j]
-                    merged = True
-                    break
-            if merged:
-                break
+
+    def join(x: tuple[BoxPx, set[int]], y: tuple[BoxPx, set[int]]):
+        (a, oa), (b, ob) = x, y
+        dx = max(b[0] - a[2], a[0] - b[2], 0.0)
+        dy = max(b[1] - a[3], a[1] - b[3], 0.0)
+        return (union([a, b]), oa | ob) if oa & ob and max(dx, dy) < gap_px else None
+
+    items = merge_pairwise(list(zip(boxes, owners, strict=True)), join)
     return [b for b, _ in items]
 
 
@@ -159,22 +151,12 @@ def merge_text_regions(regions: list[tuple[str, BoxPx]],
     """Given labelled text boxes, return them with overlapping boxes and pieces of one line
     (a caption's label and title found apart, each at most `max_line_px` tall) merged; the more
     specific label wins. Paragraphs side by side in two columns stay apart."""
-    items = list(regions)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(items)):
-            for j in range(i + 1, len(items)):
-                la, lb = items[i][0], items[j][0]
-                if _same_region(items[i][1], items[j][1], max_line_px) \
-                        and not _caption_apart(items[i], items[j]):
-                    label = la if _rank(la) >= _rank(lb) else lb
-                    items[i] = (label, union([items[i][1], items[j][1]]))
-                    del items[j]
-                    changed = True
-                    break
-            if changed:
-                break
+    def join(a: tuple[str, BoxPx], b: tuple[str, BoxPx]) -> tuple[str, BoxPx] | None:
+        if not _same_region(a[1], b[1], max_line_px) or _caption_apart(a, b):
+            return None
+        return (a[0] if _rank(a[0]) >= _rank(b[0]) else b[0]), union([a[1], b[1]])
+
+    items = merge_pairwise(regions, join)
     return sorted(items, key=lambda r: (r[1][1], r[1][0]))
 
 

@@ -9,7 +9,6 @@ schema (version 2)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pymupdf
@@ -75,13 +74,3 @@ def write_case(case: Case, out_dir: Path, seed: int = 0) -> dict:
     data, warps = scan_pdf(digital, case.dpi, seed)
     (out_dir / f"{case.name}.pdf").write_bytes(data)
     return case_truth(case, digital, warps)
-
-
-def generate_ocr_caption_cases(out_dir: Path, seed: int = 0, names: tuple[str, ...] | None = None) -> Path:
-    """Given a folder, write the caption cases' PDFs and truth.json (version 2); return its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    books = [write_case(c, out_dir, seed) for c in all_cases() if names is None or c.name in names]
-    path = out_dir / "truth.json"
-    path.write_text(json.dumps({"version": 2, "seed": seed, "books": books}, ensure_ascii=False,
-                               indent=1))
-    return path
