@@ -20,6 +20,9 @@ TEXT_LABELS = {"text": BlockKind.TEXT, "title": BlockKind.TITLE, "figure_caption
                "table_caption": BlockKind.CAPTION, "header": BlockKind.HEADER,
                "footer": BlockKind.FOOTER, "reference": BlockKind.TEXT, "equation": BlockKind.TEXT}
 CAPTION_LINE_PT = (4.0, 16.0)  # a caption line printed inside a figure box is this tall
+COLUMN_BREAK_LINES = 4.0  # lines one above another this many line heights apart are two blocks
+ROW_BREAK_LINES = 1.75  # pieces of one row this many line heights apart are two blocks
+TITLE_MAX_ROWS = 4  # a layout `title` region with more rows of lines than this is body text
 
 
 
@@ -189,6 +192,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         attach_line_ends,
         caption_cuts,
         check_figures,
+        cut_caption_paragraphs,
         cut_leftover,
         drop_duplicate_regions,
         drop_tables,
@@ -233,9 +237,14 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
             overlap_of(_pt_to_work(b.bbox_pt, scan, scale), ln) > 0.5 for b in labelled)}
         figures_px = apply_caption_cuts(figures_px, cuts, confirmed)
         band_lines = [ln for k, ln in lines if k in confirmed]
+    # a caption paragraph printed under a photo inside its frame: cut off, read as text
+    figures_px, paragraphs = cut_caption_paragraphs(
+        mask, figures_px, CAPTION_LINE_PT[0] * px_per_pt, CAPTION_LINE_PT[1] * px_per_pt,
+        config.min_figure_side_pt * px_per_pt)
     fig_only = [b for b, _ in figures_px]
     text_regions = [(lab, b) for lab, b in text_regions
                     if not any(overlap_of(b, f) > 0.6 for f in fig_only + band_lines)]
+    text_regions += [("text", b) for b in paragraphs]
     text_regions = drop_duplicate_regions(text_regions)
     covered = fig_only + [b for _, b in text_regions]
     leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
@@ -251,7 +260,9 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         blocks = [replace(b, index=n) for n, b in enumerate(sorted(
             blocks + labelled, key=lambda b: (round(b.bbox_pt[1] / 4), b.bbox_pt[0])))]
     captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
-    figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
+    lone_lines = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_line(b)]
+    figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt,
+                                   lone_lines)
     figures_px, taken = absorb_chart_labels(mask, figures_px, [
         (i, _pt_to_work(b.bbox_pt, scan, scale), b.text) for i, b in enumerate(blocks)
         if b.kind == BlockKind.TEXT])
@@ -263,6 +274,19 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         enc = encode_array(crop, photo=True, quality=config.jpeg_quality)
         figures.append((scan.to_pt(box, scale), enc.data, enc.width, enc.height, conf))
     return figures, blocks
+
+
+def is_caption_line(block: TextBlock) -> bool:
+    """Whether an OCR block may be one of a row of unlabelled captions under pictures side by
+    side: one line of words (three letters or more) the layout model called a caption or text,
+    without a figure label, and not a chart's numbers (years, ticks, values)."""
+    from .scan_figures import is_chart_label
+    from .text import is_caption_label
+
+    text = block.text.strip()
+    return block.kind in (BlockKind.CAPTION, BlockKind.TEXT) and "\n" not in text \
+        and not is_caption_label(text) and not is_chart_label(text) \
+        and sum(ch.isalpha() for ch in text) >= 3
 
 
 def _pt_to_work(box: BBox, scan: Scan, scale: float) -> BBox:
@@ -318,7 +342,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
             kept[same] = item
     drafts = [(label, [ln for r, _, ln in read if r == ri and any(k[2] is ln for k in kept)])
               for ri, (label, _) in enumerate(regions)]
-    drafts = [(label, lines) for label, lines in drafts if lines]
+    drafts = [(_region_label(label, lines), lines) for label, lines in drafts if lines]
     blocks: list[TextBlock] = []
     rows_all = []
     for label, region_lines in drafts:
@@ -341,6 +365,15 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
                                 font_size=round(height / px_per_pt * 0.85, 2),
                                 confidence=round(score, 4)))
     return blocks
+
+
+def _region_label(label: str, lines: list) -> str:
+    """Given a layout label and the OCR lines read in its region, return the label its blocks
+    take: a `title` region holding more than TITLE_MAX_ROWS rows of lines is the model's guess
+    over a page's body (a page-tall box over a column, a painted-out figure and its caption),
+    whose paragraphs are text."""
+    flat = [ln for ln in lines if not is_vertical(ln)]
+    return "text" if label == "title" and len(_rows(flat)) > TITLE_MAX_ROWS else label
 
 
 def read_crop(ocr, crop: np.ndarray) -> list:
@@ -389,11 +422,16 @@ def lines_to_paragraphs(lines: list) -> list[tuple[list, str]]:
 
 
 def _columns(lines: list) -> list[list]:
-    """Group horizontal lines into columns: lines whose x-ranges overlap belong together; groups
-    next to each other stay apart when both hold several rows beside each other and a gutter of
-    about a character separates them, or when any gap is wider than three characters."""
+    """Group horizontal lines into columns: lines whose x-ranges overlap belong together unless
+    more than COLUMN_BREAK_LINES line heights of empty paper part them (a figure painted out
+    between rows: the caption under it is a block of its own); groups next to each other stay
+    apart when both hold several rows beside each other and a gutter of about a character
+    separates them, when any gap is wider than ROW_BREAK_LINES line heights (captions printed
+    in one row under pictures side by side), or when their x-ranges overlap (one lies far above
+    the other)."""
     if not lines:
         return []
+    height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
     parent = list(range(len(lines)))
 
     def find(i: int) -> int:
@@ -405,24 +443,47 @@ def _columns(lines: list) -> list[list]:
     for i, a in enumerate(lines):
         for j in range(i + 1, len(lines)):
             b = lines[j]
-            if min(a[1][2], b[1][2]) - max(a[1][0], b[1][0]) > 0:
+            if _x_overlap([a], [b]) and _v_gap([a], [b]) < COLUMN_BREAK_LINES * height:
                 parent[find(i)] = find(j)
-    groups: dict[int, list] = {}
+    found: dict[int, list] = {}
     for i, ln in enumerate(lines):
-        groups.setdefault(find(i), []).append(ln)
-    ordered = sorted(groups.values(), key=lambda g: min(ln[1][0] for ln in g))
-    height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
-    merged = [ordered[0]]
-    for group in ordered[1:]:
-        prev = merged[-1]
-        gap = min(ln[1][0] for ln in group) - max(ln[1][2] for ln in prev)
-        beside = _y_overlap(prev, group)
-        several = len(_rows(prev)) >= 2 and len(_rows(group)) >= 2
-        if not beside or (gap < (0.8 if several else 3.0) * height and not _staggered(prev, group, height)):
-            prev.extend(group)
-        else:
-            merged.append(group)
-    return merged
+        found.setdefault(find(i), []).append(ln)
+    groups = sorted(found.values(), key=lambda g: (min(ln[1][0] for ln in g), min(ln[1][1] for ln in g)))
+    parent = list(range(len(groups)))
+    for i, a in enumerate(groups):
+        for j in range(i + 1, len(groups)):
+            if _same_block(a, groups[j], height):
+                parent[find(j)] = find(i)
+    merged: dict[int, list] = {}
+    for i, g in enumerate(groups):
+        merged.setdefault(find(i), []).extend(g)
+    return list(merged.values())
+
+
+def _same_block(a: list, b: list, height: float) -> bool:
+    """Whether two groups of x-overlapping lines are one block: pieces of one row OCR cut
+    apart, a label and its title, a table's columns read row by row; never two groups whose
+    x-ranges overlap (the one is far above the other), nor two groups diagonally apart."""
+    if _x_overlap(a, b):
+        return False
+    if a and min(ln[1][0] for ln in b) < min(ln[1][0] for ln in a):
+        a, b = b, a
+    gap = min(ln[1][0] for ln in b) - max(ln[1][2] for ln in a)
+    if not _y_overlap(a, b):
+        return _v_gap(a, b) < height and gap < ROW_BREAK_LINES * height
+    several = len(_rows(a)) >= 2 and len(_rows(b)) >= 2
+    return gap < (0.8 if several else ROW_BREAK_LINES) * height and not _staggered(a, b, height)
+
+
+def _x_overlap(a: list, b: list) -> bool:
+    return min(max(ln[1][2] for ln in a), max(ln[1][2] for ln in b)) \
+        - max(min(ln[1][0] for ln in a), min(ln[1][0] for ln in b)) > 0
+
+
+def _v_gap(a: list, b: list) -> float:
+    """The empty height between two groups of lines (negative when they share rows)."""
+    return max(min(ln[1][1] for ln in b) - max(ln[1][3] for ln in a),
+               min(ln[1][1] for ln in a) - max(ln[1][3] for ln in b))
 
 
 def _staggered(a: list, b: list, height: float) -> bool:
