@@ -353,9 +353,9 @@ def caption_paragraph(mask: np.ndarray, box: BoxPx, line_min: float, line_max: f
     """Given an ink mask, a photo box and the range of a line's height, return (the picture,
     the caption) when the box ends in a paragraph of type printed under the picture inside one
     frame (a newspaper photo with its caption, scan-zh-newspaper-farmers.pdf): from the bottom
-    up, two or more lines of a line's height, sparse ink, each but the last running across
-    the box in many pieces (a chart's tick numbers and axis title are short pieces), then an
-    empty gap and a dense picture at least `min_side_px` tall. A frame's rules (columns or rows
+    up, lines of a line's height parted by empty rows, two or more of them (the top one among
+    them) running across the box in many pieces (a chart's tick numbers and axis title are
+    short pieces), then an empty gap and a dense picture at least `min_side_px` tall. A frame's rules (columns or rows
     inked nearly end to end) are no ink here. None when the box ends otherwise."""
     x0, y0, x1, y1 = (int(v) for v in box)
     sub = mask[y0:y1, x0:x1]
@@ -370,21 +370,22 @@ def caption_paragraph(mask: np.ndarray, box: BoxPx, line_min: float, line_max: f
     flags = np.concatenate([[0], (share >= EMPTY_ROW).astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(flags))
     runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)
-            if not (b - a <= max(2, line_min / 2) and share[a:b].mean() >= 0.8)]  # a rule
+            if not (b - a <= line_min and share[a:b].mean() >= 0.8)]  # a rule
     cols = np.flatnonzero(keep)
     lines: list[tuple[int, int]] = []
+    full = []  # whether each line runs across the box in many pieces
     for a, b in reversed(runs):
-        band = sub[a:b][:, keep]
-        inked = band.any(axis=0)
-        pieces = int(np.count_nonzero(np.diff(np.concatenate([[0], inked.astype(np.int8)])) == 1))
-        is_line = line_min <= b - a <= line_max and share[a:b].mean() < 0.7 \
-            and (not lines or (inked.mean() >= 0.6 and pieces >= 4))
-        if not is_line:
+        if not (line_min <= b - a <= line_max and share[a:b].mean() < 0.85) \
+                or (lines and lines[-1][0] - b > 1.5 * (b - a)):
             break
-        if lines and lines[-1][0] - b > 1.5 * (b - a):
-            return None  # lines too far apart for one paragraph
+        inked = sub[a:b][:, keep].any(axis=0)
+        pieces = int(np.count_nonzero(np.diff(np.concatenate([[0], inked.astype(np.int8)])) == 1))
         lines.append((a, b))
-    if len(lines) < 2 or len(lines) == len(runs):
+        full.append(inked.mean() >= 0.6 and pieces >= 4)
+    while full and not full[-1]:  # a paragraph's first line runs across
+        lines.pop()
+        full.pop()
+    if sum(full) < 2 or len(lines) == len(runs):
         return None
     top = lines[-1][0]
     picture = [r for r in runs if r[1] <= top]

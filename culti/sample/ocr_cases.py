@@ -56,6 +56,8 @@ class Plate:
     chart: bool = False  # a bar chart drawn in thin lines (sparse ink), not a photo
     pointer: bool = False  # a ▲ drawn before the caption, pointing up at the picture
     drawing: bool = False  # a function plot in hairlines (an exam's figure), not a photo
+    shadow: float = 0.0  # a grey drop shadow this many points right of and under the photo
+    frame: bool = False  # a ruled frame around the photo and its caption (a newspaper's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,12 @@ def _digital(case: Case, outline: bool) -> bytes:
                 cx, cy = plate.caption.rect[0] - 6, plate.caption.rect[1] + 2
                 page.draw_polyline([(cx - 3.5, cy + 7), (cx, cy + 1), (cx + 3.5, cy + 7), (cx - 3.5, cy + 7)],
                                    color=(0.8, 0, 0), fill=(0.8, 0, 0), closePath=True)
+            if plate.shadow:
+                page.draw_rect(pymupdf.Rect(x0, y0, x1, y1) + (plate.shadow,) * 4, color=None,
+                               fill=(0.5, 0.5, 0.5))
+            if plate.frame:
+                page.draw_rect(pymupdf.Rect(_union([plate.rect, plate.caption.rect])) + (-3, -3, 3, 3),
+                               color=(0, 0, 0), width=0.8)
             if plate.chart:
                 _draw_chart(page, plate.rect, plate.seed)
                 continue
