@@ -278,13 +278,15 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
 
 def is_caption_line(block: TextBlock) -> bool:
     """Whether an OCR block may be one of a row of unlabelled captions under pictures side by
-    side: one line of words (three letters or more) the layout model called a caption or text,
-    without a figure label, and not a chart's numbers (years, ticks, values)."""
+    side: one line of words (three letters or more) the layout model called a caption, without
+    a figure label, and not a chart's numbers (years, ticks, values). Lines it called text are
+    no caption here: panel titles of one figure ("Original Image", "Final XDoG Result") stand
+    in a row under their panels just as captions of two photos do."""
     from .scan_figures import is_chart_label
     from .text import is_caption_label
 
     text = block.text.strip()
-    return block.kind in (BlockKind.CAPTION, BlockKind.TEXT) and "\n" not in text \
+    return block.kind == BlockKind.CAPTION and "\n" not in text \
         and not is_caption_label(text) and not is_chart_label(text) \
         and sum(ch.isalpha() for ch in text) >= 3
 

@@ -61,19 +61,22 @@ SHADOW_CAPTIONS = ("Lantern Festival", "Dragon Boat", "Moon Cakes")
 
 
 def shadow_row_case() -> Case:
-    """A slide (scan-en-slide-festivals.pdf): three photos in a row, each with a grey drop
-    shadow that runs into the next photo (a layout box over two photos), and a short caption
-    centred under each, two line heights and more apart in one row."""
-    y0, y1 = 170.0, 320.0
-    left, width, gap = 50.0, 156.0, 8.0
+    """A landscape slide (scan-en-slide-festivals.pdf): three photos in a row, each with a grey
+    drop shadow ending two points short of the next photo (on the real slide a layout box took
+    two photos in; here the model boxes them apart, the extract's unit tests cover that cut),
+    and a short red caption centred under each, two line heights and more apart in one row."""
+    y0, y1 = 168.0, 368.0
+    left, width, gap = 100.0, 250.0, 10.0
     plates = []
     for i, title in enumerate(SHADOW_CAPTIONS):
         x0 = left + i * (width + gap)
         cx = x0 + width / 2
-        cap = Words((cx - 80, y1 + 14, cx + 80, y1 + 50), title, 18, align=1, latin=True)
-        plates.append(Plate((x0, y0, x0 + width, y1), 91 + i, "", title, cap, shadow=6.0))
-    lead = Words((50, 80, 545, 110), "Talk about which festival you like best and why.", 15, latin=True)
-    return Case("scan-shadow-row", "scanned", (PageSpec(tuple(plates), (lead,)),), dpi=150)
+        cap = Words((cx - 120, y1 + 18, cx + 120, y1 + 60), title, 24, align=1, sans=True,
+                    color=(0.9, 0.0, 0.0))
+        plates.append(Plate((x0, y0, x0 + width, y1), 91 + i, "", title, cap, shadow=8.0))
+    lead = Words((80, 95, 900, 135), "Talk about which festival you like best and why.", 22, sans=True)
+    return Case("scan-shadow-row", "scanned", (PageSpec(tuple(plates), (lead,), size=(960.0, 540.0)),),
+                dpi=150)
 
 
 COLUMN_BODY = ("The tapestry was woven in Tournai in the fifteenth century and shows the siege of "
