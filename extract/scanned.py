@@ -312,19 +312,15 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
     h, w = work.shape[:2]
     read: list[tuple[int, str, tuple]] = []  # (region, label, line)
     for ri, (label, box) in enumerate(regions):
-        pad = 6
-        x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
-        x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
-        if x1 - x0 < 8 or y1 - y0 < 8:
+        got = _crop_painted(work, box, 6, figures)
+        if got is None:
             continue
-        crop = work[y0:y1, x0:x1].copy()
-        for f in figures:  # never read the pictures' own pixels as text
-            fx0, fy0 = max(0, int(f[0]) - x0), max(0, int(f[1]) - y0)
-            fx1, fy1 = int(f[2]) - x0, int(f[3]) - y0
-            if fx1 > 0 and fy1 > 0:
-                crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
-        read += [(ri, label, (t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s))
-                 for t, b, s in read_crop(ocr, crop) if s >= config.ocr_min_score and t.strip()]
+        crop, (x0, y0, x1, y1) = got
+        lines = [ln for ln in read_crop(ocr, crop) if ln[2] >= config.ocr_min_score and ln[0].strip()]
+        if len(lines) == 1 and lines[0][1][2] >= x1 - x0 - 1 and x1 < w \
+                and lines[0][0].rstrip()[-1] not in _CLOSING:
+            lines = [_reread_line_end(ocr, work, figures, lines[0], (x0, y0))]
+        read += [(ri, label, (t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)) for t, b, s in lines]
     # padded crops of neighbouring regions can both hold one line: keep its widest reading (a
     # region that grazes a line reads a piece of it); of two as wide, the smaller region's (a
     # caption band read again by the block the model drew around it and the table over it)
@@ -376,6 +372,54 @@ def _region_label(label: str, lines: list) -> str:
     whose paragraphs are text."""
     flat = [ln for ln in lines if not is_vertical(ln)]
     return "text" if label == "title" and len(_rows(flat)) > TITLE_MAX_ROWS else label
+
+
+def _crop_painted(work: np.ndarray, box: tuple, pad: int, figures: list[tuple]
+                  ) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+    """Given the work image, a box, a margin and figure boxes (work pixels), return the padded
+    crop with the figures painted white (their pixels are never read as text) and its bounds,
+    or None for a crop too small to read."""
+    h, w = work.shape[:2]
+    x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
+    x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    crop = work[y0:y1, x0:x1].copy()
+    for f in figures:
+        fx0, fy0 = max(0, int(f[0]) - x0), max(0, int(f[1]) - y0)
+        fx1, fy1 = int(f[2]) - x0, int(f[3]) - y0
+        if fx1 > 0 and fy1 > 0:
+            crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
+    return crop, (x0, y0, x1, y1)
+
+
+_CLOSING = frozenset(".,;:!?)]}'\"。，；：！？）】」』》”’")
+
+
+def _reread_line_end(ocr, work: np.ndarray, figures: list[tuple], line: tuple,
+                     origin: tuple[int, int]) -> tuple:
+    """Given a region's one OCR line that runs into its crop's right side (crop coordinates)
+    and the crop's origin, return the line read again with half a line of margin more: the
+    recogniser drops a final "." or ")" at a crop's very edge. Only a reading that adds closing
+    punctuation at the end is taken (more would be the neighbouring region's text); anything
+    else keeps the first reading."""
+    text, b, score = line
+    margin = max(6, int((b[3] - b[1]) / 2))
+    box = (b[0] + origin[0] - margin, b[1] + origin[1], b[2] + origin[0] + margin, b[3] + origin[1])
+    got = _crop_painted(work, box, 6, figures)
+    if got is None:
+        return line
+    crop, (x0, y0, _, _) = got
+    again = [ln for ln in ocr.ocr(crop) if ln[0].strip()]
+    if len(again) != 1:
+        return line
+    new, nb, _ = again[0]
+    old, new = text.strip(), new.strip()
+    if not (0 < len(new) - len(old) <= 2 and new.startswith(old)
+            and all(c in _CLOSING for c in new[len(old):])):
+        return line
+    return (new, (nb[0] + x0 - origin[0], nb[1] + y0 - origin[1], nb[2] + x0 - origin[0],
+                  nb[3] + y0 - origin[1]), score)
 
 
 def read_crop(ocr, crop: np.ndarray) -> list:
@@ -489,16 +533,28 @@ def _v_gap(a: list, b: list) -> float:
 
 
 def _staggered(a: list, b: list, height: float) -> bool:
-    """Whether two groups of lines side by side are columns set on their own baselines: three or
-    more lines of b face a line of a, each a fifth of a line or more off it (a caption column
-    beside body text, a narrow gutter between); the pieces of one row OCR cut apart sit level."""
-    offsets = []
-    for ln in b:
-        facing = [abs((x[1][1] + x[1][3]) - (ln[1][1] + ln[1][3])) / 2 for x in a
-                  if min(x[1][3], ln[1][3]) - max(x[1][1], ln[1][1]) > 0]
-        if facing:
-            offsets.append(min(facing))
-    return len(offsets) >= 3 and float(np.median(offsets)) > 0.2 * height
+    """Whether two groups of lines side by side are columns set on their own baselines: the
+    lines of one face lines of the other each a fifth of a line or more off them, three or more
+    such lines (a caption column beside body text, a narrow gutter between), or every line of a
+    group of one or two a third of a line off (a line of the next column's paragraph that a
+    caption's box takes in, between the caption's rows); the pieces of one row OCR cut apart sit
+    level."""
+    def offsets(x: list, y: list) -> list[float]:
+        out = []
+        for ln in y:
+            facing = [abs((f[1][1] + f[1][3]) - (ln[1][1] + ln[1][3])) / 2 for f in x
+                      if min(f[1][3], ln[1][3]) - max(f[1][1], ln[1][1]) > 0]
+            if facing:
+                out.append(min(facing))
+        return out
+
+    for x, y in ((a, b), (b, a)):
+        off = offsets(x, y)
+        if len(off) >= 3 and float(np.median(off)) > 0.2 * height:
+            return True
+        if len(y) <= 2 and len(off) == len(y) and min(off) > height / 3:
+            return True
+    return False
 
 
 def _y_overlap(a: list, b: list) -> bool:

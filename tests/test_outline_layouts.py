@@ -11,7 +11,7 @@ import pytest
 
 from align import AlignConfig, align_book
 from culti.records import PageKind
-from culti.sample import outline_cases
+from culti.sample import ocr_cases, outline_cases
 from extract import ExtractConfig, extract_book, open_book
 from extract.regions import iou as box_iou
 
@@ -73,3 +73,25 @@ def test_outline_slides_pair_every_figure_with_its_caption(slides):
     pairs = align_book(pages, AlignConfig()).pairs
     got = sorted((p.figure.page, _norm(p.caption)) for p in pairs)
     assert got == sorted((f["page"], _norm(f["caption"])) for f in truth["figures"])
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outline-table")
+    truth = ocr_cases.write_case(outline_cases.outline_table_case(), out, 0)
+    pages = list(extract_book(open_book(out / truth["file"]), CONFIG))
+    return truth, pages, align_book(pages, AlignConfig())
+
+
+def test_outline_table_cells_and_list_lead_in_are_no_description(table):
+    """Regression (the outlined Dunhuang handout and Beijing standard): a results table under a
+    picture's caption, and the lead-in to the next list ("（3）……样例：") under a plate's, were
+    taken as the figures' descriptions: running-text cues were checked on text layers only."""
+    truth, pages, aligned = table
+    assert all(p.kind == PageKind.OUTLINE for p in pages)
+    rows = sorted(aligned.pairs, key=lambda r: r.figure.page)
+    assert [_norm(r.caption) for r in rows] == [_norm(f["caption"]) for f in truth["figures"]]
+    cells = [_norm(c) for row in outline_cases.TABLE_CELLS for c in row]
+    for r in rows:
+        assert not any(c in _norm(r.text) for c in cells if c not in _norm(r.caption)), r.text
+        assert "样例" not in r.text, r.text

@@ -55,3 +55,25 @@ def write_outline_slides(out_dir: Path, seed: int = 0) -> dict:
     doc.close()
     path.write_bytes(data)
     return truth
+
+
+TABLE_CELLS = (("方法", "平均PSNR", "平均MSE"), ("无微调模型", "11.9097", "0.0692"),
+               ("微调模型", "17.3914", "0.0198"))
+LEAD_IN = "（3）纹样测绘图纸样例："
+
+
+def outline_table_case() -> Case:
+    """An outline slide whose picture's caption is followed by a table of results (short cells,
+    no sentence), and a plate page whose caption is followed by the lead-in to the next list
+    ("……样例："): after the Dunhuang handout's and Beijing standard's outlined pages, where the
+    table cells and the lead-in became the figures' descriptions (OCR text was never tested for
+    running text; outline glyphs keep punctuation as a text layer does)."""
+    chart = Plate((120, 80, 475, 300), 71, "", "有无微调模型的修复结果对比",
+                  Words((120, 306, 475, 324), "有无微调模型的修复结果对比", 10, align=1))
+    cells = tuple(Words((130 + 120 * c, 326 + 20 * r, 240 + 120 * c, 344 + 20 * r), text, 9)
+                  for r, row in enumerate(TABLE_CELLS) for c, text in enumerate(row))
+    plate = Plate((100, 100, 495, 420), 72, "图8", "院落立面图",
+                  Words((100, 428, 495, 444), "图8  院落立面图", 10, align=1))
+    lead = Words((100, 447, 525, 465), LEAD_IN, 10)
+    return Case("outline-table", "outline",
+                (PageSpec((chart,), cells), PageSpec((plate,), (lead,))))
