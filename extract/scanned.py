@@ -21,7 +21,8 @@ TEXT_LABELS = {"text": BlockKind.TEXT, "title": BlockKind.TITLE, "figure_caption
                "footer": BlockKind.FOOTER, "reference": BlockKind.TEXT, "equation": BlockKind.TEXT}
 CAPTION_LINE_PT = (4.0, 16.0)  # a caption line printed inside a figure box is this tall
 COLUMN_BREAK_LINES = 4.0  # lines one above another this many line heights apart are two blocks
-ROW_BREAK_LINES = 1.75  # pieces of one row this many line heights apart are two blocks
+ROW_BREAK_LINES = 1.75  # two one-line pieces of a row this many line heights apart are two blocks
+PIECE_GAP_LINES = 3.0  # ... a one-line piece beside a paragraph's row, this many
 TITLE_MAX_ROWS = 4  # a layout `title` region with more rows of lines than this is body text
 
 
@@ -472,9 +473,9 @@ def _columns(lines: list) -> list[list]:
     more than COLUMN_BREAK_LINES line heights of empty paper part them (a figure painted out
     between rows: the caption under it is a block of its own); groups next to each other stay
     apart when both hold several rows beside each other and a gutter of about a character
-    separates them, when any gap is wider than ROW_BREAK_LINES line heights (captions printed
-    in one row under pictures side by side), or when their x-ranges overlap (one lies far above
-    the other)."""
+    separates them, when two one-line pieces lie ROW_BREAK_LINES line heights apart (captions
+    printed in one row under pictures side by side), when a one-line piece lies PIECE_GAP_LINES
+    beside a paragraph, or when their x-ranges overlap (one lies far above the other)."""
     if not lines:
         return []
     height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
@@ -517,8 +518,12 @@ def _same_block(a: list, b: list, height: float) -> bool:
     gap = min(ln[1][0] for ln in b) - max(ln[1][2] for ln in a)
     if not _y_overlap(a, b):
         return _v_gap(a, b) < height and gap < ROW_BREAK_LINES * height
-    several = len(_rows(a)) >= 2 and len(_rows(b)) >= 2
-    return gap < (0.8 if several else ROW_BREAK_LINES) * height and not _staggered(a, b, height)
+    rows_a, rows_b = len(_rows(a)), len(_rows(b))
+    # two one-line pieces far apart are captions of their own (a row under pictures side by
+    # side); a piece beside a paragraph's row is the end OCR cut off it
+    limit = 0.8 if min(rows_a, rows_b) >= 2 else ROW_BREAK_LINES if max(rows_a, rows_b) == 1 \
+        else PIECE_GAP_LINES
+    return gap < limit * height and not _staggered(a, b, height)
 
 
 def _x_overlap(a: list, b: list) -> bool:
