@@ -95,3 +95,15 @@ def test_outline_table_cells_and_list_lead_in_are_no_description(table):
     for r in rows:
         assert not any(c in _norm(r.text) for c in cells if c not in _norm(r.caption)), r.text
         assert "样例" not in r.text, r.text
+
+
+def test_outline_description_wider_than_its_picture_is_kept(table):
+    """Regression (the outlined Dunhuang handout, page 4): the description under a picture whose
+    caption is set vertically beside it runs wider than both; the scan rule that takes such a
+    block for the page's body text dropped it."""
+    truth, _, aligned = table
+    (row,) = [p for p in aligned.pairs if p.figure.page == 3]
+    assert _norm(row.caption) == _norm(outline_cases.outline_table_case().pages[2].plates[0].title)
+    assert _norm(row.text) == _norm(outline_cases.WIDE_DESCRIPTION)
+    assert [f["description"] for f in truth["figures"] if f["page"] == 3] == [
+        outline_cases.WIDE_DESCRIPTION]
