@@ -95,3 +95,25 @@ def test_outline_table_cells_and_list_lead_in_are_no_description(table):
     for r in rows:
         assert not any(c in _norm(r.text) for c in cells if c not in _norm(r.caption)), r.text
         assert "样例" not in r.text, r.text
+
+
+def test_outline_description_wider_than_its_picture_is_kept(table):
+    """Regression (the outlined Dunhuang handout, page 4): the description under a picture whose
+    caption is set vertically beside it runs wider than both; the scan rule that takes such a
+    block for the page's body text dropped it."""
+    truth, _, aligned = table
+    (row,) = [p for p in aligned.pairs if p.figure.page == 3]
+    assert _norm(row.caption) == _norm(outline_cases.outline_table_case().pages[2].plates[0].title)
+    assert _norm(row.text) == _norm(outline_cases.WIDE_DESCRIPTION)
+    assert [f["description"] for f in truth["figures"] if f["page"] == 3] == [
+        outline_cases.WIDE_DESCRIPTION]
+
+
+def test_outline_description_hugging_its_picture_is_no_caption(table):
+    """Regression (the outlined Dunhuang handout, page 6): a description set right under its
+    picture, within its width, was taken for the picture's caption (a scan's news-photo rule)
+    over the caption set vertically beside it."""
+    _, _, aligned = table
+    (row,) = [p for p in aligned.pairs if p.figure.page == 4]
+    assert _norm(row.caption) == _norm(outline_cases.outline_table_case().pages[3].plates[0].title)
+    assert _norm(row.text) == _norm(outline_cases.HUGGING_DESCRIPTION)
