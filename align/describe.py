@@ -269,7 +269,7 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
             first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
             unit = m.unit.bbox if m.unit.page == m.caption.page else None
             scan = b.page not in exact  # the scan cues: an outline page's text is set as in a text layer
-            if _set_apart(b.block, m, body_font, not scan) or _cites_neighbour(b.block, m, on_page) \
+            if _set_apart(b.block, m, body_font) or _cites_neighbour(b.block, m, on_page) \
                     or table_caption(b.block) \
                     or (scan and runs_past_unit(b.block, unit, m.caption.bbox, m.caption.labelled)):
                 break  # body prose after a figure that has no description of its own
@@ -332,11 +332,11 @@ SIDE_GAP_LINES = 1.5
 OCR_GAP_LINES = 1.3
 
 
-def _set_apart(b: TextBlock, m: Match, body_font: float | None = None, exact: bool = False) -> bool:
+def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     """Given the first block under a figure unit, return whether a paragraph gap wider than a
     description's parts it from the caption or figure right above it (body text, not description).
     A block in the body's own type must follow as closely as its own lines follow each other.
-    `exact`: OCRed from an outline page's glyphs, its box and size are as exact as a text layer's.
+    OCR boxes, an outline page's included, hug the ink rather than the type's line.
     """
     bb = b.bbox_pt
     boxes = [m.caption.bbox] + ([m.unit.bbox] if m.unit.page == m.caption.page else [])
@@ -345,14 +345,14 @@ def _set_apart(b: TextBlock, m: Match, body_font: float | None = None, exact: bo
     if not above:
         return False
     gap = bb[1] - max(a[3] for a in above)
-    exact = exact or b.origin == TextOrigin.PDF
-    body_type = exact and b.font_size and body_font and abs(b.font_size - body_font) <= 0.3
+    body_type = (b.origin == TextOrigin.PDF and b.font_size and body_font
+                 and abs(b.font_size - body_font) <= 0.3)
     if body_type:
         # set like the running text: it must follow as closely as its own lines follow each other;
         # under a picture whose caption sits beside it, the picture's own margin is allowed for
         side = m.relation in ("left", "right") and max(a[3] for a in above) != m.caption.bbox[3]
         return gap > (SIDE_GAP_LINES if side else BODY_GAP_LINES) * _line_height(b)
-    if not exact:
+    if b.origin == TextOrigin.OCR:
         # OCR boxes hug the ink, so a printed 1-line gap reads a little wider than a line
         return gap > OCR_GAP_LINES * _line_height(b)
     return gap > max(FIRST_GAP_LINES * _line_height(b), FIRST_GAP_MIN_PT)
