@@ -23,12 +23,12 @@ def exact_geometry(b: TextBlock, page: PageExtract) -> bool:
 
 
 def is_vertical_column(b: TextBlock, page: PageExtract) -> bool:
-    """A block with exact geometry that is one column of characters read top to bottom
-    (vertical type, or a column of one-character lines that extract joined): tall, about one
-    character wide."""
+    """A block that is one column of characters read top to bottom (vertical type, a column of
+    one-character lines that extract joined, or a column a scan's OCR read upright): tall, about
+    one character wide."""
     x0, y0, x1, y1 = b.bbox_pt
     size = b.font_size or (x1 - x0)
-    return (exact_geometry(b, page) and "\n" not in b.text.strip() and len(b.text.strip()) >= 3
+    return ("\n" not in b.text.strip() and len(b.text.strip()) >= 3
             and x1 - x0 <= 1.6 * size and y1 - y0 >= 2.5 * (x1 - x0))
 
 

@@ -288,3 +288,14 @@ def test_generated_chart_band_goes_to_the_chart_under_it(chart_band):
     assert row is not None, [b.text for b in pages[0].blocks]
     assert _norm(row.caption) == _norm(fig["caption"])
     assert not [p for p in alignment.pairs if p is not row and _norm(p.caption) == _norm(fig["caption"])]
+
+
+def test_unlabelled_vertical_caption_beside_a_picture_on_a_scan(tmp_path):
+    """Regression (scan-rendered-dunhuang-mural-slides-zh.pdf p3): a caption with no label set
+    vertically beside its picture was read upright by OCR, but align took vertical columns only
+    from text layers and outline pages: the picture ended `no_caption`."""
+    truth, _, alignment = _build(tmp_path, ocr_caption_cases.vertical_side_caption_case())
+    (fig,) = truth["figures"]
+    row = _row_for(alignment, fig["bbox"])
+    assert row is not None, [r.reason for r in alignment.rejects]
+    assert _norm(row.caption) == _norm(ocr_caption_cases.VERTICAL_SIDE_CAPTION)

@@ -120,6 +120,25 @@ def framed_caption_case() -> Case:
     return Case("scan-framed-caption", "scanned", (PageSpec((photo,), words),), dpi=150)
 
 
+VERTICAL_SIDE_CAPTION = "不同模型的病害区域检测效果对比图"
+
+
+def vertical_side_caption_case() -> Case:
+    """A slide (scan-rendered-dunhuang-mural-slides-zh.pdf, page 3): a picture whose caption,
+    with no label, is set vertically in small type right beside it, shorter than the picture
+    (level with neither its top nor its foot), and a results table under it. The column was read upright, but align took vertical columns only from text layers and
+    outline pages, so the picture ended `no_caption`."""
+    photo = Plate((150, 110, 400, 260), 98, "", VERTICAL_SIDE_CAPTION,
+                  Words((408, 120, 424, 252), VERTICAL_SIDE_CAPTION, 7, vertical=True),
+                  caption_position="right")
+    table = tuple(Words((150 + 130 * c, 272 + 20 * r, 270 + 130 * c, 290 + 20 * r), text, 9)
+                  for r, row in enumerate((("方法", "平均IoU"), ("无微调模型", "0.0398"),
+                                           ("微调模型", "0.3404")))
+                  for c, text in enumerate(row))
+    words = (Words((60, 60, 330, 90), "核心算法及实验结果", 16), *table)
+    return Case("scan-vertical-side-caption", "scanned", (PageSpec((photo,), words),), dpi=150)
+
+
 def all_cases() -> list[Case]:
     return [caption_row_case(), chart_band_case()]
 
