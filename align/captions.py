@@ -19,6 +19,7 @@ from align.labels import (
     parse_caption,
     parse_subcaption,
 )
+from align.notes import cover_note
 from align.ocr_captions import (
     is_credit,
     ocr_photo_caption,
@@ -137,6 +138,14 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
     used: set[int] = set()
     for i, b in enumerate(blocks):
         if i in drop or i in used:
+            continue
+        note = cover_note(b.text)
+        if note is not None:  # "Cover picture", 封面说明: pairs with the nearest uncaptioned picture
+            used.add(i)
+            captions.append(Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
+                                    label="", base_label="", sub_label="", title=note[0], rest=note[1],
+                                    origin=b.origin, evidence=("unlabelled", "cover-note",
+                                                               *_typography(b, body_font))))
             continue
         pieces = split_caption_lines(b)
         if len(pieces) > 1:  # one block holding two captions, e.g. side-by-side figures
