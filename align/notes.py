@@ -90,7 +90,8 @@ def group_lead(group: Sequence[BBox], free: Sequence[tuple[int, TextBlock]],
 
 
 def _columns(blocks: Sequence[tuple[int, TextBlock]]) -> list[list[tuple[int, TextBlock]]]:
-    """Given blocks, return runs of consecutive lines one under the other in one column."""
+    """Given blocks, return runs of consecutive lines one under the other in one column, in one
+    type size."""
     runs: list[list[tuple[int, TextBlock]]] = []
     for pos, b in sorted(blocks, key=lambda x: (x[1].bbox_pt[1], x[1].bbox_pt[0])):
         for run in runs:
@@ -99,12 +100,23 @@ def _columns(blocks: Sequence[tuple[int, TextBlock]]) -> list[list[tuple[int, Te
             gap = bb[1] - last[3]
             if h_overlap(last, bb) >= 0.5 * min(width(last), width(bb)) and \
                     -0.8 * height(last) <= gap <= 1.2 * _line(run[-1][1]) and \
-                    v_overlap(last, bb) <= 0.8 * min(height(last), height(bb)):
+                    v_overlap(last, bb) <= 0.8 * min(height(last), height(bb)) and \
+                    _same_type(run[-1][1], b):
                 run.append((pos, b))
                 break
         else:
             runs.append([(pos, b)])
     return runs
+
+
+def _same_type(a: TextBlock, b: TextBlock) -> bool:
+    """Set in about one size (a headline over the lead is not one of its lines)."""
+    if not a.font_size or not b.font_size:
+        return True
+    return max(a.font_size, b.font_size) <= LEAD_SIZE_RATIO * min(a.font_size, b.font_size)
+
+
+LEAD_SIZE_RATIO = 1.3  # OCR sizes of one paragraph's lines spread by ~15%
 
 
 def _line(b: TextBlock) -> float:
