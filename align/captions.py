@@ -136,16 +136,16 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
     captions: list[Caption] = []
     subs: list[SubCaptionBlock] = []
     used: set[int] = set()
-    for i, b in enumerate(blocks):
-        if i in drop or i in used:
-            continue
-        note = cover_note(b.text)
-        if note is not None:  # "Cover picture", 封面说明: pairs with the nearest uncaptioned picture
+    for i, b in enumerate(blocks):  # "Cover picture", 封面说明: pairs with the nearest uncaptioned picture
+        note = cover_note(b.text) if i not in drop else None
+        if note is not None:
             used.add(i)
             captions.append(Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
                                     label="", base_label="", sub_label="", title=note[0], rest=note[1],
                                     origin=b.origin, evidence=("unlabelled", "cover-note",
                                                                *_typography(b, body_font))))
+    for i, b in enumerate(blocks):
+        if i in drop or i in used:
             continue
         pieces = split_caption_lines(b)
         if len(pieces) > 1:  # one block holding two captions, e.g. side-by-side figures
