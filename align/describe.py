@@ -183,11 +183,11 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
              for k, v in owned.items()}
     _carry_over(owned, leading, last_owner, matches)
     _vertical_descriptions(pages, owned, bodies, matches)
-    _group_leads(pages, owned, bodies, matches)
+    leads = _group_leads(pages, owned, bodies, matches)
     out = []
     for k, m in enumerate(matches):
         blocks = owned[k]
-        evidence: tuple[str, ...] = ()
+        evidence: tuple[str, ...] = ("group-lead",) if k in leads else ()
         rest = m.caption.rest
         cut = _before_citation(rest, False) if rest else None
         rest = rest if cut is None else cut  # the caption's region ran on into other prose
@@ -222,9 +222,11 @@ def _vertical_descriptions(pages: Sequence[PageExtract], owned: dict[int, list[_
 
 
 def _group_leads(pages: Sequence[PageExtract], owned: dict[int, list[_Body]],
-                 bodies: Sequence[_Body], matches: Sequence[Match]) -> None:
+                 bodies: Sequence[_Body], matches: Sequence[Match]) -> set[int]:
     """Photos of one story (组图), each with an unlabelled caption and nothing more, share the
-    lead paragraph set inside their group as their description; in place."""
+    lead paragraph set inside their group as their description; in place. Return the matches
+    that took one."""
+    got: set[int] = set()
     taken = {(x.page, x.pos) for lst in owned.values() for x in lst}
     for p in pages:
         ks = [k for k, m in enumerate(matches) if m.unit.page == m.caption.page == p.page
@@ -238,8 +240,10 @@ def _group_leads(pages: Sequence[PageExtract], owned: dict[int, list[_Body]],
             pos = group_lead([matches[ks[i]].unit.bbox for i in group], free, body)
             for i in group if pos else ():
                 owned[ks[i]] = [x for x in on_page if x.pos in pos]
+                got.add(ks[i])
             taken |= {(p.page, q) for q in pos}
             free = [(q, b) for q, b in free if q not in pos]
+    return got
 
 
 def _line_height(b: TextBlock) -> float:

@@ -174,6 +174,7 @@ def test_photo_story_lead_paragraph_is_each_photos_description():
         assert _norm(row.text) == _norm(LEAD_TEXT)
         assert row.text_bbox_pt == (293.0, 514.1, 379.8, 548.5)
         assert row.text_kind.value == "description"
+        assert "group-lead" in row.evidence
 
 
 def test_a_body_column_running_into_a_photo_group_is_no_lead():
