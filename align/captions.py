@@ -140,7 +140,9 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
         note = cover_note(b.text) if i not in drop else None
         if note is not None:
             used.add(i)
-            captions.append(Caption(page=page.page, order=i, block_ids=(i,), bbox=b.bbox_pt, printed_label="",
+            x0, y0, x1, y1 = b.bbox_pt  # the heading is the block's first line
+            box = (x0, y0, x1, y0 + (y1 - y0) / (b.text.strip().count("\n") + 1))
+            captions.append(Caption(page=page.page, order=i, block_ids=(i,), bbox=box, printed_label="",
                                     label="", base_label="", sub_label="", title=note[0], rest=note[1],
                                     origin=b.origin, evidence=("unlabelled", "cover-note",
                                                                *_typography(b, body_font))))

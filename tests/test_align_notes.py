@@ -120,6 +120,17 @@ def test_cover_note_takes_the_nearest_uncaptioned_picture_not_a_captioned_one():
                    1: ("Cover picture", _norm("The cover picture shows a silk banner."))}
 
 
+def test_cover_note_heading_and_text_in_one_text_layer_block():
+    """A text layer that keeps the heading 封面说明 and its note in one block, under the plate: the
+    heading is the caption, the rest of the block the description."""
+    note = "封面为莫高窟第45窟西壁龛内彩塑，盛唐时期作品。"
+    block = TextBlock(page=1, index=0, text=f"封面说明\n{note}", bbox_pt=(100, 396, 495, 430),
+                      kind=BlockKind.TEXT, origin=TextOrigin.PDF, font_size=10.5, font_name="china-s")
+    page = _page([block], [_figure(0, (100, 90, 495, 380))])
+    out = align_book([page], AlignConfig())
+    assert [(p.caption, p.text, p.caption_bbox_pt) for p in out.pairs] == [("封面说明", note, (100, 396, 495, 413))]
+
+
 # ---- photo groups ------------------------------------------------------------------------------
 
 LEAD = [("2025年9月13日是第26个“世", (303.1, 514.1, 379.8, 522.3), 6.98),
