@@ -135,13 +135,16 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-_DASHES = str.maketrans({"—": "-", "–": "-", "‒": "-", "−": "-", "‐": "-", "·": "."})
+# typographic variants OCR cannot tell apart (and text layers spell either way) read as one
+_DASHES = str.maketrans({"—": "-", "–": "-", "‒": "-", "−": "-", "‐": "-", "·": ".",
+                         "‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"',
+                         "″": '"'})
 
 
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Given printed or OCR text, return the form scores compare: NFKC, no whitespace, dashes
-    folded to "-", simplified.
+    folded to "-" and curly quotes to straight ones, simplified.
 
     Traditional characters fold to simplified on both sides, so a book printed in traditional
     scores the same whether or not the system converted it.

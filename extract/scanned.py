@@ -426,16 +426,28 @@ def _columns(lines: list) -> list[list]:
 
 
 def _staggered(a: list, b: list, height: float) -> bool:
-    """Whether two groups of lines side by side are columns set on their own baselines: three or
-    more lines of b face a line of a, each a fifth of a line or more off it (a caption column
-    beside body text, a narrow gutter between); the pieces of one row OCR cut apart sit level."""
-    offsets = []
-    for ln in b:
-        facing = [abs((x[1][1] + x[1][3]) - (ln[1][1] + ln[1][3])) / 2 for x in a
-                  if min(x[1][3], ln[1][3]) - max(x[1][1], ln[1][1]) > 0]
-        if facing:
-            offsets.append(min(facing))
-    return len(offsets) >= 3 and float(np.median(offsets)) > 0.2 * height
+    """Whether two groups of lines side by side are columns set on their own baselines: the
+    lines of one face lines of the other each a fifth of a line or more off them, three or more
+    such lines (a caption column beside body text, a narrow gutter between), or every line of a
+    group of one or two a third of a line off (a line of the next column's paragraph that a
+    caption's box takes in, between the caption's rows); the pieces of one row OCR cut apart sit
+    level."""
+    def offsets(x: list, y: list) -> list[float]:
+        out = []
+        for ln in y:
+            facing = [abs((f[1][1] + f[1][3]) - (ln[1][1] + ln[1][3])) / 2 for f in x
+                      if min(f[1][3], ln[1][3]) - max(f[1][1], ln[1][1]) > 0]
+            if facing:
+                out.append(min(facing))
+        return out
+
+    for x, y in ((a, b), (b, a)):
+        off = offsets(x, y)
+        if len(off) >= 3 and float(np.median(off)) > 0.2 * height:
+            return True
+        if len(y) <= 2 and len(off) == len(y) and min(off) > height / 3:
+            return True
+    return False
 
 
 def _y_overlap(a: list, b: list) -> bool:

@@ -240,6 +240,21 @@ def test_caption_column_beside_body_text_on_its_own_baselines_stays_apart():
     assert texts == ["\n".join(t for _, t in body), "\n".join(t for _, t in caption)]
 
 
+def test_line_of_next_column_between_caption_rows_stays_apart():
+    """Regression (scan-en-poster-ginkgo.pdf): the layout's caption box for "Figure 1. Full tree
+    image for a Ginkgo." reached into the next column and took one line of its paragraph, set
+    between the caption's two rows; it was read into the caption ("Full tree margin for ...")."""
+    caption = [((271.2, 251.8, 345.3, 263.7), "Figure 1. Full tree"),
+               ((271.2, 263.3, 352.8, 276.3), "image for a Ginkgo.")]
+    other = [((374.5, 256.5, 507.2, 268.7), "margin for total mass. One")]
+    texts = [t for _, t in lines_to_paragraphs([(t, b, 1.0) for b, t in caption + other])]
+    assert texts == ["Figure 1. Full tree\nimage for a Ginkgo.", "margin for total mass. One"]
+    # a piece of the caption's own row that OCR cut off sits level with it: still one row
+    level = [((374.5, 252.3, 420.0, 264.0), "(left)")]
+    texts = [t for _, t in lines_to_paragraphs([(t, b, 1.0) for b, t in caption + level])]
+    assert texts == ["Figure 1. Full tree (left)\nimage for a Ginkgo."]
+
+
 def test_one_row_cut_apart_by_ocr_stays_one_row():
     """Pieces of one table row OCR read apart sit level: they stay one paragraph."""
     left = [((60.0, 100.0 + 14 * i, 200.0, 111.0 + 14 * i), f"item {i}") for i in range(4)]

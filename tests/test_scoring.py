@@ -104,6 +104,13 @@ def test_normalize_folds_width_space_and_traditional():
     assert normalize("敦煌壁畫") == "敦煌壁画"
 
 
+def test_normalize_folds_curly_quotes_ocr_reads_straight():
+    # a poster's "models’ predictions" read by OCR as "models'predictions"
+    assert normalize("models’ predictions") == normalize("models'predictions")
+    assert normalize("“急救与气候变化”") == normalize('"急救与气候变化"')
+    assert normalize("models’") != normalize("models")
+
+
 def test_coverage_and_precision_match_lcs_oracle():
     cases = [("团窠对鸟纹锦出土于新疆", "这件团窠对鸟纹锦出土于新疆吐鲁番"),
              ("团窠对鸟纹锦出土于新疆", "团窠纹锦新疆"), ("联珠纹", "联 珠 纹")]
