@@ -9,11 +9,17 @@ from align.geometry import h_overlap, v_overlap
 from culti.records import PageExtract, PageKind, TextBlock, TextOrigin
 
 
+def exact_page(page: PageExtract) -> bool:
+    """Whether a page's OCR text has exact boxes, sizes and punctuation: an outline page's drawn
+    vector characters (their boxes are the glyphs' own, glyphs inside pictures are never read),
+    unlike what OCR finds on a scan."""
+    return page.kind == PageKind.OUTLINE
+
+
 def exact_geometry(b: TextBlock, page: PageExtract) -> bool:
-    """Whether a block's box and size are exact: read from the text layer, or OCRed from an
-    outline page's glyphs (drawn vector characters: their boxes are the glyphs' own, and
-    glyphs inside pictures are never read), unlike boxes OCR finds on a scan."""
-    return b.origin == TextOrigin.PDF or page.kind == PageKind.OUTLINE
+    """Whether a block's box and size are exact: read from the text layer, or OCRed on an
+    exact page (exact_page)."""
+    return b.origin == TextOrigin.PDF or exact_page(page)
 
 
 def is_vertical_column(b: TextBlock, page: PageExtract) -> bool:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from align.beside import exact_page
 from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
 from align.geometry import h_overlap, height, union, union_all, v_overlap, width
@@ -178,8 +179,9 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
         skip = set(drops.get(pg.page, set())) | set(pc.used if pc else ()) | \
             {pos for page, pos in taken if page == pg.page}
         above[k] = _prose_above(m, pg, skip, body_font)
+    exact = frozenset(p.page for p in pages if exact_page(p))
     owned = {k: _cut_run(v, matches[k], body_font, labels.get(matches[k].caption.page, frozenset()),
-                         above[k])
+                         above[k], exact)
              for k, v in owned.items()}
     _carry_over(owned, leading, last_owner, matches)
     _vertical_descriptions(pages, owned, bodies, matches)
@@ -259,9 +261,11 @@ def _cites_neighbour(b: TextBlock, m: Match, labels: frozenset[str]) -> bool:
 
 
 def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
-             on_page: frozenset[str] = frozenset(), above: TextBlock | None = None) -> list[_Body]:
+             on_page: frozenset[str] = frozenset(), above: TextBlock | None = None,
+             exact: frozenset[int] = frozenset()) -> list[_Body]:
     """Keep the description's run: stop at body prose that cites a figure (如图3-2所示, 见图3-4),
-    at a change of type size in a text layer, or at a paragraph gap much wider than the first."""
+    at a change of type size in a text layer, or at a paragraph gap much wider than the first.
+    `exact` names the pages whose OCR text has exact geometry and punctuation (outline pages)."""
     out: list[_Body] = []
     if is_exam_label(m.caption.label):
         return out  # the text under an exercise's figure (第3题图) is the next exercise
@@ -290,30 +294,32 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
                 break
         elif b.page == m.caption.page:
             first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
+            unit = m.unit.bbox if m.unit.page == m.caption.page else None
+            scan = b.page not in exact  # the scan cues: an outline page's text is set as in a text layer
             if "cover-note" in m.caption.evidence:
                 pass  # the paragraph under a cover note's heading is the note, however it is set
             elif _set_apart(b.block, m, body_font) or _cites_neighbour(b.block, m, on_page) \
-                    or table_caption(b.block) or runs_past_unit(b.block, m.unit.bbox if m.unit.page == m.caption.page else None,
-                                      m.caption.bbox, m.caption.labelled):
+                    or table_caption(b.block) \
+                    or (scan and runs_past_unit(b.block, unit, m.caption.bbox, m.caption.labelled)):
                 break  # body prose after a figure that has no description of its own
-            elif _running_text(b.block, above) or paper_prose(
-                    b.block, m.unit.bbox if m.unit.page == m.caption.page else None, m.caption.bbox,
-                    m.caption.labelled, m.caption.title):
+            elif _running_text(b.block, above, not scan) or (scan and paper_prose(
+                    b.block, unit, m.caption.bbox, m.caption.labelled, m.caption.title)):
                 break
         out.append(b)
     return out
 
 
-def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
+def _running_text(b: TextBlock, above: TextBlock | None, exact: bool = False) -> bool:
     """Given the first block under a figure unit and the free prose right above the unit (or
     None), return whether the block is running text rather than the figure's description: table
     cells (no sentence, short lines), a lead-in to a list ("… the following steps:", "如下："),
     a Latin sentence carried on from before the figure (starts in lower case), a new numbered clause ("5.4.6 …"), or the paragraph that carries on the prose the figure was
-    set into (same type and column as the text above the figure)."""
+    set into (same type and column as the text above the figure). `exact`: the block was OCRed
+    from an outline page's drawn glyphs, which keeps punctuation as the text layer does."""
     text = b.text.strip()
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    if not lines or b.origin != TextOrigin.PDF:
-        return False  # OCR lines lose punctuation and spacing: these cues are the text layer's
+    if not lines or not (b.origin == TextOrigin.PDF or exact):
+        return False  # a scan's OCR loses punctuation and spacing: these cues are the text layer's
     if not _PUNCT.search(text) and max(len(ln) for ln in lines) < 20:
         return True  # table cells or labels under a chart, no prose
     if _lead_in(text):
@@ -322,7 +328,7 @@ def _running_text(b: TextBlock, above: TextBlock | None) -> bool:
         return True  # a sentence the figure interrupted carries on: running text, not a description
     if _CLAUSE.match(text):
         return True
-    if above is None or above.origin != TextOrigin.PDF:
+    if above is None or not (above.origin == TextOrigin.PDF or exact):
         return False
     same_type = bool(b.font_size and above.font_size and abs(b.font_size - above.font_size) <= 0.3
                      and b.font_name == above.font_name)
@@ -359,6 +365,7 @@ def _set_apart(b: TextBlock, m: Match, body_font: float | None = None) -> bool:
     """Given the first block under a figure unit, return whether a paragraph gap wider than a
     description's parts it from the caption or figure right above it (body text, not description).
     A block in the body's own type must follow as closely as its own lines follow each other.
+    OCR boxes, an outline page's included, hug the ink rather than the type's line.
     """
     bb = b.bbox_pt
     boxes = [m.caption.bbox] + ([m.unit.bbox] if m.unit.page == m.caption.page else [])

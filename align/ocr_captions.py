@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from align.beside import exact_page
 from align.clean import has_cjk
 from align.geometry import h_overlap, union, v_overlap, width
 from culti.records import BBox, BlockKind, PageExtract, TextBlock, TextOrigin
@@ -26,10 +27,12 @@ def ocr_photo_caption(b: TextBlock, page: PageExtract, blocks: Sequence[TextBloc
     """Given an OCR block, return the evidence that it is an unlabelled caption hugging one
     picture, or () when not: one to three lines right under (or over) it, within a line of it,
     inside its width, and closed (no line of its column follows on within a line: the body
-    text under a picture runs on, its caption stops)."""
+    text under a picture runs on, its caption stops). Not on an outline page: its text is set
+    as in a text layer, and the text layer's caption cues judge it (a description hugs its
+    picture as closely)."""
     text = b.text.strip()
     credited = bool(_CREDIT.search(text))  # a news photo's caption may run to a paragraph
-    if b.origin != TextOrigin.OCR or not text or len(text) > OCR_CAPTION_CHARS * (1 + credited) \
+    if b.origin != TextOrigin.OCR or exact_page(page) or not text or len(text) > OCR_CAPTION_CHARS * (1 + credited) \
             or text.count("\n") > (5 if credited else 2) or b.kind == BlockKind.TITLE or _HEADING.match(text):
         return ()
     sizes = sorted(o.font_size for o in blocks if o.font_size and len(o.text.strip()) >= 15)

@@ -9,11 +9,15 @@ from dataclasses import asdict, dataclass
 OCR_ENGINES = ("rapidocr", "paddleocr")
 LAYOUT_ENGINES = ("rapid-layout",)
 # bump when the extraction logic changes so that cached pages are recomputed
+# 17: OCR paragraphs split at big gaps, page-tall title regions are text, unlabelled caption
+#     rows split a merged figure, a caption paragraph inside a photo frame cut off
+# 16: a line running into its crop's right edge is read again; lines off a caption's baselines
+#     stay apart
 # 15: scanned OCR reads each line on its own (rec_batch_num 1: no batch padding)
 # 14: a one-line caption band stays apart from the caption box around it
 # 13: scan figure boxes (caption lines inside a box, tinted panels, stacked pieces, insets)
 # 12: OCR columns on their own baselines stay apart across a narrow gutter
-EXTRACT_VERSION = 16
+EXTRACT_VERSION = 17
 # fields that do not change a page's result, so they stay out of the cache key
 _NOT_IN_FINGERPRINT = {"workers", "progress", "in_flight", "engine_threads", "repeat_min_pages"}
 

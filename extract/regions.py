@@ -83,19 +83,27 @@ def refine_figures(mask: np.ndarray, layout_boxes: list[BoxPx], text_boxes: list
 
 
 def split_by_captions(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
-                      captions: list[BoxPx], min_side_px: float) -> list[tuple[BoxPx, float]]:
-    """Given figure boxes and labelled caption boxes (pixels), return the figures with a box
-    that has two or more captions side by side right under (or over) it cut in two at the
-    palest column between the captions' centres: two pictures a layout box merged."""
+                      captions: list[BoxPx], min_side_px: float,
+                      unlabelled: list[BoxPx] = ()) -> list[tuple[BoxPx, float]]:
+    """Given figure boxes, labelled caption boxes and short unlabelled caption lines (pixels),
+    return the figures with a box that has two or more captions side by side right under (or
+    over) it cut in two at the palest column between the captions' centres: two pictures a
+    layout box merged. Unlabelled lines count only two or more in one row ("Rio Carnival",
+    "The Spring Festival" under photos a drop shadow joined)."""
+    labelled = set(range(len(captions)))
+    every = list(captions) + list(unlabelled)
     out: list[tuple[BoxPx, float]] = []
     for box, conf in figures:
         x0, y0, x1, y1 = box
-        near = [c for c in captions if x0 <= (c[0] + c[2]) / 2 <= x1 and (
+        near = [k for k, c in enumerate(every) if x0 <= (c[0] + c[2]) / 2 <= x1 and (
             -0.5 * (c[3] - c[1]) <= c[1] - y1 <= 3 * (c[3] - c[1])
             or -0.5 * (c[3] - c[1]) <= y0 - c[3] <= 3 * (c[3] - c[1]))]
-        below = sorted((c for c in near if c[1] >= (y0 + y1) / 2), key=lambda c: c[0])
-        above = sorted((c for c in near if c[1] < (y0 + y1) / 2), key=lambda c: c[0])
-        row = below if len(below) >= len(above) else above
+        below = sorted((k for k in near if every[k][1] >= (y0 + y1) / 2), key=lambda k: every[k][0])
+        above = sorted((k for k in near if every[k][1] < (y0 + y1) / 2), key=lambda k: every[k][0])
+        picked = below if len(below) >= len(above) else above
+        if not all(k in labelled for k in picked) and not _one_row([every[k] for k in picked]):
+            picked = [k for k in picked if k in labelled]
+        row = [every[k] for k in picked]
         cuts = []
         sub = mask[int(y0):int(y1), int(x0):int(x1)]
         if len(row) >= 2 and sub.size:
@@ -117,6 +125,13 @@ def split_by_captions(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
             if piece and min(piece[2] - piece[0], piece[3] - piece[1]) >= min_side_px:
                 out.append((piece, conf))
     return out
+
+
+def _one_row(boxes: list[BoxPx]) -> bool:
+    """Whether boxes stand side by side in one row: each overlaps the first's height by half."""
+    return len(boxes) >= 2 and all(
+        min(b[3], boxes[0][3]) - max(b[1], boxes[0][1]) > 0.5 * min(b[3] - b[1], boxes[0][3] - boxes[0][1])
+        for b in boxes[1:])
 
 
 def _join_panels(boxes: list[BoxPx], claimed: dict[int, list[int]], gap_px: float) -> list[BoxPx]:

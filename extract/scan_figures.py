@@ -186,6 +186,11 @@ def cut_leftover(mask: np.ndarray, covered: list[BoxPx], box: BoxPx, line_px: fl
 _CHART_LABEL = re.compile(r"^[\s\d,.%+\-−~～年月()（）]+$")
 
 
+def is_chart_label(text: str) -> bool:
+    """Whether OCR text is a chart's number (an axis tick, a year, a value over a bar)."""
+    return bool(_CHART_LABEL.match(text)) and any(ch.isdigit() for ch in text)
+
+
 def absorb_chart_labels(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
                         labels: list[tuple[int, BoxPx, str]]) -> tuple[list[tuple[BoxPx, float]], set[int]]:
     """Given figure boxes, and OCR blocks as (index, box, text) in the same pixels, return the
@@ -202,7 +207,7 @@ def absorb_chart_labels(mask: np.ndarray, figures: list[tuple[BoxPx, float]],
         while grown:
             grown = False
             for i, b, text in labels:
-                if i in taken or not _CHART_LABEL.match(text) or not any(ch.isdigit() for ch in text):
+                if i in taken or not is_chart_label(text):
                     continue
                 h = b[3] - b[1]
                 dx = max(box[0] - b[2], b[0] - box[2], 0.0)
@@ -341,6 +346,74 @@ def apply_caption_cuts(figures: list[tuple[BoxPx, float]],
         else:
             out[i] = (above, figures[i][1])
     return out
+
+
+def caption_paragraph(mask: np.ndarray, box: BoxPx, line_min: float, line_max: float,
+                      min_side_px: float) -> tuple[BoxPx, BoxPx] | None:
+    """Given an ink mask, a photo box and the range of a line's height, return (the picture,
+    the caption) when the box ends in a paragraph of type printed under the picture inside one
+    frame (a newspaper photo with its caption, scan-zh-newspaper-farmers.pdf): from the bottom
+    up, lines of a line's height parted by empty rows, two or more of them (the top one among
+    them) running across the box in many pieces (a chart's tick numbers and axis title are
+    short pieces), then an empty gap and a dense picture at least `min_side_px` tall. A frame's rules (columns or rows
+    inked nearly end to end) are no ink here. None when the box ends otherwise."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    sub = mask[y0:y1, x0:x1]
+    if sub.size == 0 or sub.shape[0] < 2 * min_side_px:
+        return None
+    keep = sub[3 * sub.shape[0] // 4:].mean(axis=0) < 0.8  # the frame's sides run down its foot
+    frame = np.flatnonzero(~keep)
+    if len(frame) >= 2 and frame[-1] - frame[0] > 0.5 * sub.shape[1]:
+        keep[:frame[0]] = False  # what a dilation joined outside the frame is no part of it
+        keep[frame[-1]:] = False
+    share = sub[:, keep].mean(axis=1) if keep.any() else sub.mean(axis=1)
+    flags = np.concatenate([[0], (share >= EMPTY_ROW).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(flags))
+    runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)
+            if not (b - a <= line_min and share[a:b].mean() >= 0.8)]  # a rule
+    cols = np.flatnonzero(keep)
+    lines: list[tuple[int, int]] = []
+    full = []  # whether each line runs across the box in many pieces
+    for a, b in reversed(runs):
+        if not (line_min <= b - a <= line_max and share[a:b].mean() < 0.85) \
+                or (lines and lines[-1][0] - b > 1.5 * (b - a)):
+            break
+        inked = sub[a:b][:, keep].any(axis=0)
+        pieces = int(np.count_nonzero(np.diff(np.concatenate([[0], inked.astype(np.int8)])) == 1))
+        lines.append((a, b))
+        full.append(inked.mean() >= 0.6 and pieces >= 4)
+    while full and not full[-1]:  # a paragraph's first line runs across
+        lines.pop()
+        full.pop()
+    if sum(full) < 2 or len(lines) == len(runs):
+        return None
+    top = lines[-1][0]
+    picture = [r for r in runs if r[1] <= top]
+    tall = max(picture, key=lambda r: r[1] - r[0])
+    if picture[-1] != tall or tall[1] - tall[0] < max(min_side_px, 2 * (lines[0][1] - top)) \
+            or share[tall[0]:tall[1]].mean() < 0.5:
+        return None  # the lines sit under no photo: a chart's labels, a column of text
+    pic = tighten(mask, (box[0], box[1], box[2], y0 + tall[1]), pad=0)
+    text_cols = cols[sub[top:lines[0][1]][:, keep].any(axis=0)]
+    if pic is None or len(text_cols) == 0:
+        return None
+    caption = (float(x0 + text_cols[0]), float(y0 + top), float(x0 + text_cols[-1] + 1), float(y0 + lines[0][1]))
+    return pic, caption
+
+
+def cut_caption_paragraphs(mask: np.ndarray, figures: list[tuple[BoxPx, float]], line_min: float,
+                           line_max: float, min_side_px: float) -> tuple[list[tuple[BoxPx, float]], list[BoxPx]]:
+    """Given figure boxes, return them with the caption paragraphs printed inside their bottom
+    (caption_paragraph) cut off, and the caption boxes, to be read as text blocks."""
+    out, captions = [], []
+    for box, conf in figures:
+        found = caption_paragraph(mask, box, line_min, line_max, min_side_px)
+        if found is None:
+            out.append((box, conf))
+        else:
+            out.append((found[0], conf))
+            captions.append(found[1])
+    return out, captions
 
 
 STACK_MIN_SCORE = 0.9  # a layout figure box this sure over pieces stacked one above another is one

@@ -20,6 +20,10 @@ TEXT_LABELS = {"text": BlockKind.TEXT, "title": BlockKind.TITLE, "figure_caption
                "table_caption": BlockKind.CAPTION, "header": BlockKind.HEADER,
                "footer": BlockKind.FOOTER, "reference": BlockKind.TEXT, "equation": BlockKind.TEXT}
 CAPTION_LINE_PT = (4.0, 16.0)  # a caption line printed inside a figure box is this tall
+COLUMN_BREAK_LINES = 4.0  # lines one above another this many line heights apart are two blocks
+ROW_BREAK_LINES = 1.75  # two one-line pieces of a row this many line heights apart are two blocks
+PIECE_GAP_LINES = 3.0  # ... a one-line piece beside a paragraph's row, this many
+TITLE_MAX_ROWS = 4  # a layout `title` region with more rows of lines than this is body text
 
 
 
@@ -189,6 +193,7 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         attach_line_ends,
         caption_cuts,
         check_figures,
+        cut_caption_paragraphs,
         cut_leftover,
         drop_duplicate_regions,
         drop_tables,
@@ -233,9 +238,14 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
             overlap_of(_pt_to_work(b.bbox_pt, scan, scale), ln) > 0.5 for b in labelled)}
         figures_px = apply_caption_cuts(figures_px, cuts, confirmed)
         band_lines = [ln for k, ln in lines if k in confirmed]
+    # a caption paragraph printed under a photo inside its frame: cut off, read as text
+    figures_px, paragraphs = cut_caption_paragraphs(
+        mask, figures_px, CAPTION_LINE_PT[0] * px_per_pt, CAPTION_LINE_PT[1] * px_per_pt,
+        config.min_figure_side_pt * px_per_pt)
     fig_only = [b for b, _ in figures_px]
     text_regions = [(lab, b) for lab, b in text_regions
                     if not any(overlap_of(b, f) > 0.6 for f in fig_only + band_lines)]
+    text_regions += [("text", b) for b in paragraphs]
     text_regions = drop_duplicate_regions(text_regions)
     covered = fig_only + [b for _, b in text_regions]
     leftover = [piece for b in residual_text(mask, covered, 5 * px_per_pt)
@@ -251,7 +261,9 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         blocks = [replace(b, index=n) for n, b in enumerate(sorted(
             blocks + labelled, key=lambda b: (round(b.bbox_pt[1] / 4), b.bbox_pt[0])))]
     captions = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_label(b.text)]
-    figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt)
+    lone_lines = [_pt_to_work(b.bbox_pt, scan, scale) for b in blocks if is_caption_line(b)]
+    figures_px = split_by_captions(mask, figures_px, captions, config.min_figure_side_pt * px_per_pt,
+                                   lone_lines)
     figures_px, taken = absorb_chart_labels(mask, figures_px, [
         (i, _pt_to_work(b.bbox_pt, scan, scale), b.text) for i, b in enumerate(blocks)
         if b.kind == BlockKind.TEXT])
@@ -263,6 +275,21 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
         enc = encode_array(crop, photo=True, quality=config.jpeg_quality)
         figures.append((scan.to_pt(box, scale), enc.data, enc.width, enc.height, conf))
     return figures, blocks
+
+
+def is_caption_line(block: TextBlock) -> bool:
+    """Whether an OCR block may be one of a row of unlabelled captions under pictures side by
+    side: one line of words (three letters or more) the layout model called a caption, without
+    a figure label, and not a chart's numbers (years, ticks, values). Lines it called text are
+    no caption here: panel titles of one figure ("Original Image", "Final XDoG Result") stand
+    in a row under their panels just as captions of two photos do."""
+    from .scan_figures import is_chart_label
+    from .text import is_caption_label
+
+    text = block.text.strip()
+    return block.kind == BlockKind.CAPTION and "\n" not in text \
+        and not is_caption_label(text) and not is_chart_label(text) \
+        and sum(ch.isalpha() for ch in text) >= 3
 
 
 def _pt_to_work(box: BBox, scan: Scan, scale: float) -> BBox:
@@ -286,19 +313,15 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
     h, w = work.shape[:2]
     read: list[tuple[int, str, tuple]] = []  # (region, label, line)
     for ri, (label, box) in enumerate(regions):
-        pad = 6
-        x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
-        x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
-        if x1 - x0 < 8 or y1 - y0 < 8:
+        got = _crop_painted(work, box, 6, figures)
+        if got is None:
             continue
-        crop = work[y0:y1, x0:x1].copy()
-        for f in figures:  # never read the pictures' own pixels as text
-            fx0, fy0 = max(0, int(f[0]) - x0), max(0, int(f[1]) - y0)
-            fx1, fy1 = int(f[2]) - x0, int(f[3]) - y0
-            if fx1 > 0 and fy1 > 0:
-                crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
-        read += [(ri, label, (t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s))
-                 for t, b, s in read_crop(ocr, crop) if s >= config.ocr_min_score and t.strip()]
+        crop, (x0, y0, x1, y1) = got
+        lines = [ln for ln in read_crop(ocr, crop) if ln[2] >= config.ocr_min_score and ln[0].strip()]
+        if len(lines) == 1 and lines[0][1][2] >= x1 - x0 - 1 and x1 < w \
+                and lines[0][0].rstrip()[-1] not in _CLOSING:
+            lines = [_reread_line_end(ocr, work, figures, lines[0], (x0, y0))]
+        read += [(ri, label, (t, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), s)) for t, b, s in lines]
     # padded crops of neighbouring regions can both hold one line: keep its widest reading (a
     # region that grazes a line reads a piece of it); of two as wide, the smaller region's (a
     # caption band read again by the block the model drew around it and the table over it)
@@ -318,7 +341,7 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
             kept[same] = item
     drafts = [(label, [ln for r, _, ln in read if r == ri and any(k[2] is ln for k in kept)])
               for ri, (label, _) in enumerate(regions)]
-    drafts = [(label, lines) for label, lines in drafts if lines]
+    drafts = [(_region_label(label, lines), lines) for label, lines in drafts if lines]
     blocks: list[TextBlock] = []
     rows_all = []
     for label, region_lines in drafts:
@@ -341,6 +364,63 @@ def ocr_regions(work: np.ndarray, regions: list[tuple[str, tuple]], figures: lis
                                 font_size=round(height / px_per_pt * 0.85, 2),
                                 confidence=round(score, 4)))
     return blocks
+
+
+def _region_label(label: str, lines: list) -> str:
+    """Given a layout label and the OCR lines read in its region, return the label its blocks
+    take: a `title` region holding more than TITLE_MAX_ROWS rows of lines is the model's guess
+    over a page's body (a page-tall box over a column, a painted-out figure and its caption),
+    whose paragraphs are text."""
+    flat = [ln for ln in lines if not is_vertical(ln)]
+    return "text" if label == "title" and len(_rows(flat)) > TITLE_MAX_ROWS else label
+
+
+def _crop_painted(work: np.ndarray, box: tuple, pad: int, figures: list[tuple]
+                  ) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+    """Given the work image, a box, a margin and figure boxes (work pixels), return the padded
+    crop with the figures painted white (their pixels are never read as text) and its bounds,
+    or None for a crop too small to read."""
+    h, w = work.shape[:2]
+    x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
+    x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    crop = work[y0:y1, x0:x1].copy()
+    for f in figures:
+        fx0, fy0 = max(0, int(f[0]) - x0), max(0, int(f[1]) - y0)
+        fx1, fy1 = int(f[2]) - x0, int(f[3]) - y0
+        if fx1 > 0 and fy1 > 0:
+            crop[fy0:max(fy0, fy1), fx0:max(fx0, fx1)] = 255
+    return crop, (x0, y0, x1, y1)
+
+
+_CLOSING = frozenset(".,;:!?)]}'\"。，；：！？）】」』》”’")
+
+
+def _reread_line_end(ocr, work: np.ndarray, figures: list[tuple], line: tuple,
+                     origin: tuple[int, int]) -> tuple:
+    """Given a region's one OCR line that runs into its crop's right side (crop coordinates)
+    and the crop's origin, return the line read again with half a line of margin more: the
+    recogniser drops a final "." or ")" at a crop's very edge. Only a reading that adds closing
+    punctuation at the end is taken (more would be the neighbouring region's text); anything
+    else keeps the first reading."""
+    text, b, score = line
+    margin = max(6, int((b[3] - b[1]) / 2))
+    box = (b[0] + origin[0] - margin, b[1] + origin[1], b[2] + origin[0] + margin, b[3] + origin[1])
+    got = _crop_painted(work, box, 6, figures)
+    if got is None:
+        return line
+    crop, (x0, y0, _, _) = got
+    again = [ln for ln in ocr.ocr(crop) if ln[0].strip()]
+    if len(again) != 1:
+        return line
+    new, nb, _ = again[0]
+    old, new = text.strip(), new.strip()
+    if not (0 < len(new) - len(old) <= 2 and new.startswith(old)
+            and all(c in _CLOSING for c in new[len(old):])):
+        return line
+    return (new, (nb[0] + x0 - origin[0], nb[1] + y0 - origin[1], nb[2] + x0 - origin[0],
+                  nb[3] + y0 - origin[1]), score)
 
 
 def read_crop(ocr, crop: np.ndarray) -> list:
@@ -389,11 +469,16 @@ def lines_to_paragraphs(lines: list) -> list[tuple[list, str]]:
 
 
 def _columns(lines: list) -> list[list]:
-    """Group horizontal lines into columns: lines whose x-ranges overlap belong together; groups
-    next to each other stay apart when both hold several rows beside each other and a gutter of
-    about a character separates them, or when any gap is wider than three characters."""
+    """Group horizontal lines into columns: lines whose x-ranges overlap belong together unless
+    more than COLUMN_BREAK_LINES line heights of empty paper part them (a figure painted out
+    between rows: the caption under it is a block of its own); groups next to each other stay
+    apart when both hold several rows beside each other and a gutter of about a character
+    separates them, when two one-line pieces lie ROW_BREAK_LINES line heights apart (captions
+    printed in one row under pictures side by side), when a one-line piece lies PIECE_GAP_LINES
+    beside a paragraph, or when their x-ranges overlap (one lies far above the other)."""
     if not lines:
         return []
+    height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
     parent = list(range(len(lines)))
 
     def find(i: int) -> int:
@@ -405,24 +490,51 @@ def _columns(lines: list) -> list[list]:
     for i, a in enumerate(lines):
         for j in range(i + 1, len(lines)):
             b = lines[j]
-            if min(a[1][2], b[1][2]) - max(a[1][0], b[1][0]) > 0:
+            if _x_overlap([a], [b]) and _v_gap([a], [b]) < COLUMN_BREAK_LINES * height:
                 parent[find(i)] = find(j)
-    groups: dict[int, list] = {}
+    found: dict[int, list] = {}
     for i, ln in enumerate(lines):
-        groups.setdefault(find(i), []).append(ln)
-    ordered = sorted(groups.values(), key=lambda g: min(ln[1][0] for ln in g))
-    height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
-    merged = [ordered[0]]
-    for group in ordered[1:]:
-        prev = merged[-1]
-        gap = min(ln[1][0] for ln in group) - max(ln[1][2] for ln in prev)
-        beside = _y_overlap(prev, group)
-        several = len(_rows(prev)) >= 2 and len(_rows(group)) >= 2
-        if not beside or (gap < (0.8 if several else 3.0) * height and not _staggered(prev, group, height)):
-            prev.extend(group)
-        else:
-            merged.append(group)
-    return merged
+        found.setdefault(find(i), []).append(ln)
+    groups = sorted(found.values(), key=lambda g: (min(ln[1][0] for ln in g), min(ln[1][1] for ln in g)))
+    parent = list(range(len(groups)))
+    for i, a in enumerate(groups):
+        for j in range(i + 1, len(groups)):
+            if _same_block(a, groups[j], height):
+                parent[find(j)] = find(i)
+    merged: dict[int, list] = {}
+    for i, g in enumerate(groups):
+        merged.setdefault(find(i), []).extend(g)
+    return list(merged.values())
+
+
+def _same_block(a: list, b: list, height: float) -> bool:
+    """Whether two groups of x-overlapping lines are one block: pieces of one row OCR cut
+    apart, a label and its title, a table's columns read row by row; never two groups whose
+    x-ranges overlap (the one is far above the other), nor two groups diagonally apart."""
+    if _x_overlap(a, b):
+        return False
+    if a and min(ln[1][0] for ln in b) < min(ln[1][0] for ln in a):
+        a, b = b, a
+    gap = min(ln[1][0] for ln in b) - max(ln[1][2] for ln in a)
+    if not _y_overlap(a, b):
+        return _v_gap(a, b) < height and gap < ROW_BREAK_LINES * height
+    rows_a, rows_b = len(_rows(a)), len(_rows(b))
+    # two one-line pieces far apart are captions of their own (a row under pictures side by
+    # side); a piece beside a paragraph's row is the end OCR cut off it
+    limit = 0.8 if min(rows_a, rows_b) >= 2 else ROW_BREAK_LINES if max(rows_a, rows_b) == 1 \
+        else PIECE_GAP_LINES
+    return gap < limit * height and not _staggered(a, b, height)
+
+
+def _x_overlap(a: list, b: list) -> bool:
+    return min(max(ln[1][2] for ln in a), max(ln[1][2] for ln in b)) \
+        - max(min(ln[1][0] for ln in a), min(ln[1][0] for ln in b)) > 0
+
+
+def _v_gap(a: list, b: list) -> float:
+    """The empty height between two groups of lines (negative when they share rows)."""
+    return max(min(ln[1][1] for ln in b) - max(ln[1][3] for ln in a),
+               min(ln[1][1] for ln in a) - max(ln[1][3] for ln in b))
 
 
 def _staggered(a: list, b: list, height: float) -> bool:

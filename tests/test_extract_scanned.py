@@ -101,3 +101,44 @@ def test_caption_band_stays_apart_from_the_caption_box_around_it():
     assert sorted(b for _, b in merged) == sorted([table_and_band[1], band[1]])
     middle = ("figure_caption", (32.0, 850.0, 366.0, 880.0))
     assert len(merge_text_regions([table_and_band, middle], max_line_px=60.0)) == 1
+
+
+def _line_scan(tmp_path, text: str):
+    """A scan (150 dpi image page) of one printed line: (page, doc, work image, ink columns)."""
+    import pymupdf
+
+    from extract.scanned import foreground, load_scan
+
+    src = pymupdf.open()
+    p = src.new_page(width=420, height=60)
+    p.insert_text((20, 36), text, fontsize=16, fontname="helv")
+    png = p.get_pixmap(dpi=150).tobytes("png")
+    doc = pymupdf.open()
+    doc.new_page(width=420, height=60).insert_image(pymupdf.Rect(0, 0, 420, 60), stream=png)
+    doc.save(tmp_path / "line.pdf")
+    doc = pymupdf.open(tmp_path / "line.pdf")
+    scan = load_scan(doc[0], doc, CONFIG)
+    cols = np.flatnonzero(foreground(scan.image).any(axis=0))
+    return doc, scan, cols
+
+
+def test_final_full_stop_at_a_tight_region_edge_is_read(tmp_path):
+    """Regression (scan-en-probability-book-page.pdf): the layout's caption box ended at the
+    final "." and the recogniser, given the line at its crop's very edge, dropped it."""
+    from extract.scanned import ocr_regions
+
+    text = "Figure 10. The binary symmetric channel."
+    doc, scan, cols = _line_scan(tmp_path, text)
+    gaps = np.flatnonzero(np.diff(cols) > 1)
+    dot_start = int(cols[gaps[-1] + 1])  # the last ink run is the full stop
+    mask_rows = np.flatnonzero((scan.image.min(axis=2) < 128).any(axis=1))
+    region = (float(cols[0]), float(mask_rows[0]), float(dot_start - 6), float(mask_rows[-1] + 1))
+    (block,) = ocr_regions(scan.image, [("figure_caption", region)], [], scan, 1.0, CONFIG, doc[0])
+    assert block.text == text
+    # a line whose end is the next region's word keeps its first reading (no text is borrowed)
+    doc, scan, cols = _line_scan(tmp_path, "Figure 10. The binary symmetric channel and more")
+    gaps = np.flatnonzero(np.diff(cols) > 8)  # word gaps
+    word_start = int(cols[gaps[-1] + 1])
+    region = (float(cols[0]), float(mask_rows[0]), float(word_start - 6), float(mask_rows[-1] + 1))
+    (block,) = ocr_regions(scan.image, [("figure_caption", region)], [], scan, 1.0, CONFIG, doc[0])
+    assert "more" not in block.text

@@ -11,7 +11,7 @@ import pytest
 
 from align import AlignConfig, align_book
 from culti.records import PageKind
-from culti.sample import outline_cases
+from culti.sample import ocr_cases, outline_cases
 from extract import ExtractConfig, extract_book, open_book
 from extract.regions import iou as box_iou
 
@@ -73,3 +73,47 @@ def test_outline_slides_pair_every_figure_with_its_caption(slides):
     pairs = align_book(pages, AlignConfig()).pairs
     got = sorted((p.figure.page, _norm(p.caption)) for p in pairs)
     assert got == sorted((f["page"], _norm(f["caption"])) for f in truth["figures"])
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outline-table")
+    truth = ocr_cases.write_case(outline_cases.outline_table_case(), out, 0)
+    pages = list(extract_book(open_book(out / truth["file"]), CONFIG))
+    return truth, pages, align_book(pages, AlignConfig())
+
+
+def test_outline_table_cells_and_list_lead_in_are_no_description(table):
+    """Regression (the outlined Dunhuang handout and Beijing standard): a results table under a
+    picture's caption, and the lead-in to the next list ("（3）……样例：") under a plate's, were
+    taken as the figures' descriptions: running-text cues were checked on text layers only."""
+    truth, pages, aligned = table
+    assert all(p.kind == PageKind.OUTLINE for p in pages)
+    rows = sorted(aligned.pairs, key=lambda r: r.figure.page)
+    assert [_norm(r.caption) for r in rows] == [_norm(f["caption"]) for f in truth["figures"]]
+    cells = [_norm(c) for row in outline_cases.TABLE_CELLS for c in row]
+    for r in rows:
+        assert not any(c in _norm(r.text) for c in cells if c not in _norm(r.caption)), r.text
+        assert "样例" not in r.text, r.text
+
+
+def test_outline_description_wider_than_its_picture_is_kept(table):
+    """Regression (the outlined Dunhuang handout, page 4): the description under a picture whose
+    caption is set vertically beside it runs wider than both; the scan rule that takes such a
+    block for the page's body text dropped it."""
+    truth, _, aligned = table
+    (row,) = [p for p in aligned.pairs if p.figure.page == 3]
+    assert _norm(row.caption) == _norm(outline_cases.outline_table_case().pages[2].plates[0].title)
+    assert _norm(row.text) == _norm(outline_cases.WIDE_DESCRIPTION)
+    assert [f["description"] for f in truth["figures"] if f["page"] == 3] == [
+        outline_cases.WIDE_DESCRIPTION]
+
+
+def test_outline_description_hugging_its_picture_is_no_caption(table):
+    """Regression (the outlined Dunhuang handout, page 6): a description set right under its
+    picture, within its width, was taken for the picture's caption (a scan's news-photo rule)
+    over the caption set vertically beside it."""
+    _, _, aligned = table
+    (row,) = [p for p in aligned.pairs if p.figure.page == 4]
+    assert _norm(row.caption) == _norm(outline_cases.outline_table_case().pages[3].plates[0].title)
+    assert _norm(row.text) == _norm(outline_cases.HUGGING_DESCRIPTION)

@@ -39,6 +39,8 @@ class Words:
     traditional: bool = False
     align: int = 0
     latin: bool = False  # set in Times (an English newspaper), not the CJK font
+    sans: bool = False  # set in Helvetica (a slide), not the CJK font
+    color: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class Plate:
     chart: bool = False  # a bar chart drawn in thin lines (sparse ink), not a photo
     pointer: bool = False  # a ▲ drawn before the caption, pointing up at the picture
     drawing: bool = False  # a function plot in hairlines (an exam's figure), not a photo
+    shadow: float = 0.0  # a grey drop shadow this many points right of and under the photo
+    frame: bool = False  # a ruled frame around the photo and its caption (a newspaper's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,7 @@ class PageSpec:
     plates: tuple[Plate, ...] = ()
     words: tuple[Words, ...] = ()  # body text, headers: not captions or descriptions
     panel: BBox | None = None  # a tinted panel drawn under the words and pictures
+    size: tuple[float, float] = (W, H)  # the page's width and height (a slide is landscape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +88,11 @@ def _jpeg(seed: int, w: int, h: int) -> bytes:
 
 
 def _write_words(page: pymupdf.Page, words: Words) -> None:
-    font = "tiro" if words.latin else "china-t" if words.traditional else "china-s"
+    font = "helv" if words.sans else "tiro" if words.latin else "china-t" if words.traditional else "china-s"
     x0, y0, x1, y1 = words.rect
     if not words.vertical:
         rc = page.insert_textbox(pymupdf.Rect(words.rect), words.text, fontname=font,
-                                 fontsize=words.size, align=words.align)
+                                 fontsize=words.size, align=words.align, color=words.color)
         if rc < 0:
             raise ValueError(f"text does not fit {words.rect}: {words.text}")
         return
@@ -160,12 +165,12 @@ def _text_of(spec: PageSpec) -> list[Words]:
 def _digital(case: Case, outline: bool) -> bytes:
     doc = pymupdf.open()
     for spec in case.pages:
-        page = doc.new_page(width=W, height=H)
+        page = doc.new_page(width=spec.size[0], height=spec.size[1])
         if spec.panel is not None:
             page.draw_rect(pymupdf.Rect(spec.panel), color=None, fill=PANEL_TINT)
         if outline:
             tmp = pymupdf.open()
-            tpage = tmp.new_page(width=W, height=H)
+            tpage = tmp.new_page(width=spec.size[0], height=spec.size[1])
             for words in _text_of(spec):
                 _write_words(tpage, words)
             paths = pymupdf.open("svg", tpage.get_svg_image(text_as_path=True).encode())
@@ -180,6 +185,12 @@ def _digital(case: Case, outline: bool) -> bytes:
                 cx, cy = plate.caption.rect[0] - 6, plate.caption.rect[1] + 2
                 page.draw_polyline([(cx - 3.5, cy + 7), (cx, cy + 1), (cx + 3.5, cy + 7), (cx - 3.5, cy + 7)],
                                    color=(0.8, 0, 0), fill=(0.8, 0, 0), closePath=True)
+            if plate.shadow:
+                page.draw_rect(pymupdf.Rect(x0, y0, x1, y1) + (plate.shadow,) * 4, color=None,
+                               fill=(0.5, 0.5, 0.5))
+            if plate.frame:
+                page.draw_rect(pymupdf.Rect(_union([plate.rect, plate.caption.rect])) + (-3, -3, 3, 3),
+                               color=(0, 0, 0), width=0.8)
             if plate.chart:
                 _draw_chart(page, plate.rect, plate.seed)
                 continue
@@ -216,7 +227,7 @@ def case_truth(case: Case, digital: bytes, warps=None) -> dict:
 
     def box(b: BBox, page: int) -> list[float]:
         if warps is not None:
-            return warps[page - 1].box(b, (W, H))
+            return warps[page - 1].box(b, case.pages[page - 1].size)
         return [round(float(v), 2) for v in b]
 
     figures = []
