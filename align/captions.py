@@ -19,6 +19,7 @@ from align.labels import (
     parse_caption,
     parse_subcaption,
 )
+from align.notes import cover_note
 from align.ocr_captions import (
     is_credit,
     ocr_photo_caption,
@@ -135,6 +136,16 @@ def find_captions(page: PageExtract, drop: set[int], body_font: float | None) ->
     captions: list[Caption] = []
     subs: list[SubCaptionBlock] = []
     used: set[int] = set()
+    for i, b in enumerate(blocks):  # "Cover picture", 封面说明: pairs with the nearest uncaptioned picture
+        note = cover_note(b.text) if i not in drop else None
+        if note is not None:
+            used.add(i)
+            x0, y0, x1, y1 = b.bbox_pt  # the heading is the block's first line
+            box = (x0, y0, x1, y0 + (y1 - y0) / (b.text.strip().count("\n") + 1))
+            captions.append(Caption(page=page.page, order=i, block_ids=(i,), bbox=box, printed_label="",
+                                    label="", base_label="", sub_label="", title=note[0], rest=note[1],
+                                    origin=b.origin, evidence=("unlabelled", "cover-note",
+                                                               *_typography(b, body_font))))
     for i, b in enumerate(blocks):
         if i in drop or i in used:
             continue

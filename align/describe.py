@@ -11,6 +11,7 @@ from align.captions import PageCaptions
 from align.clean import clean_text, ends_sentence, join_blocks
 from align.geometry import h_overlap, height, union, union_all, v_overlap, width
 from align.labels import find_references, is_exam_label, label_match
+from align.notes import group_lead, photo_groups
 from align.ocr_captions import (
     is_column,
     is_credit,
@@ -184,10 +185,11 @@ def describe(pages: Sequence[PageExtract], drops: dict[int, set[int]],
              for k, v in owned.items()}
     _carry_over(owned, leading, last_owner, matches)
     _vertical_descriptions(pages, owned, bodies, matches)
+    leads = _group_leads(pages, owned, bodies, matches)
     out = []
     for k, m in enumerate(matches):
         blocks = owned[k]
-        evidence: tuple[str, ...] = ()
+        evidence: tuple[str, ...] = ("group-lead",) if k in leads else ()
         rest = m.caption.rest
         cut = _before_citation(rest, False) if rest else None
         rest = rest if cut is None else cut  # the caption's region ran on into other prose
@@ -219,6 +221,31 @@ def _vertical_descriptions(pages: Sequence[PageExtract], owned: dict[int, list[_
         if pos is not None:
             owned[k] = [x for x in bodies if x.page == page.page and x.pos == pos]
             taken.add((page.page, pos))
+
+
+def _group_leads(pages: Sequence[PageExtract], owned: dict[int, list[_Body]],
+                 bodies: Sequence[_Body], matches: Sequence[Match]) -> set[int]:
+    """Photos of one story (组图), each with an unlabelled caption and nothing more, share the
+    lead paragraph set inside their group as their description; in place. Return the matches
+    that took one."""
+    got: set[int] = set()
+    taken = {(x.page, x.pos) for lst in owned.values() for x in lst}
+    for p in pages:
+        ks = [k for k, m in enumerate(matches) if m.unit.page == m.caption.page == p.page
+              and not m.caption.labelled and not m.caption.rest and not owned[k]]
+        if len(ks) < 2:
+            continue
+        on_page = [x for x in bodies if x.page == p.page]
+        free = [(x.pos, x.block) for x in on_page if (x.page, x.pos) not in taken]
+        body = [(x.pos, x.block.bbox_pt) for x in on_page]
+        for group in photo_groups([matches[k].unit.bbox for k in ks]):
+            pos = group_lead([matches[ks[i]].unit.bbox for i in group], free, body)
+            for i in group if pos else ():
+                owned[ks[i]] = [x for x in on_page if x.pos in pos]
+                got.add(ks[i])
+            taken |= {(p.page, q) for q in pos}
+            free = [(q, b) for q, b in free if q not in pos]
+    return got
 
 
 def _line_height(b: TextBlock) -> float:
@@ -269,11 +296,13 @@ def _cut_run(blocks: list[_Body], m: Match, body_font: float | None = None,
             first_gap = max(b.block.bbox_pt[1] - m.caption.bbox[3], 2.0)
             unit = m.unit.bbox if m.unit.page == m.caption.page else None
             scan = b.page not in exact  # the scan cues: an outline page's text is set as in a text layer
-            if _set_apart(b.block, m, body_font) or _cites_neighbour(b.block, m, on_page) \
+            if "cover-note" in m.caption.evidence:
+                pass  # the paragraph under a cover note's heading is the note, however it is set
+            elif _set_apart(b.block, m, body_font) or _cites_neighbour(b.block, m, on_page) \
                     or table_caption(b.block) \
                     or (scan and runs_past_unit(b.block, unit, m.caption.bbox, m.caption.labelled)):
                 break  # body prose after a figure that has no description of its own
-            if _running_text(b.block, above, not scan) or (scan and paper_prose(
+            elif _running_text(b.block, above, not scan) or (scan and paper_prose(
                     b.block, unit, m.caption.bbox, m.caption.labelled, m.caption.title)):
                 break
         out.append(b)

@@ -11,6 +11,7 @@ from scipy.optimize import linear_sum_assignment
 from align.captions import Caption, PageCaptions, SubCaptionBlock
 from align.config import AlignConfig
 from align.geometry import box_gap, h_overlap, height, union, union_all, v_overlap, width
+from align.notes import nearest_picture
 from culti.records import BBox, Figure, PageExtract, TextOrigin
 from culti.unionfind import UnionFind
 
@@ -408,12 +409,17 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
     matches: list[Match] = []
     lonely: list[Unit] = []
     orphans: list[Caption] = []
+    notes: list[Caption] = []
     for p in pages:
         pc = found.get(p.page, PageCaptions((), (), frozenset()))
-        mt, lo, orph = _assign_page(_units(p, pc), pc.captions, config)
+        caps = [c for c in pc.captions if "cover-note" not in c.evidence]
+        notes += [c for c in pc.captions if "cover-note" in c.evidence]
+        mt, lo, orph = _assign_page(_units(p, pc), caps, config)
         matches += mt
         lonely += lo
         orphans += orph
+    mt, lonely, notes = _cover_notes(lonely, notes, by_page, config)
+    matches += mt
     mt, lonely, orphans = _row_groups(lonely, orphans, config)
     matches += mt
     matches, lonely = _join_neighbours(matches, lonely, config)
@@ -429,4 +435,30 @@ def pair_book(pages: Sequence[PageExtract], found: dict[int, PageCaptions], conf
     mt, lonely, orphans = over_page_break(lonely, orphans, by_page)  # a page with captions of its own
     matches += mt
     matches.sort(key=lambda m: (m.unit.page, m.unit.figures[0].index))
-    return PairingResult(tuple(matches), tuple(lonely), tuple(orphans))
+    return PairingResult(tuple(matches), tuple(lonely), tuple(orphans + notes))
+
+
+NOTE_COST = 0.3
+
+
+def _cover_notes(lonely: list[Unit], notes: list[Caption], pages: dict[int, PageExtract],
+                 config: AlignConfig) -> tuple[list[Match], list[Unit], list[Caption]]:
+    """A cover note's heading ("Cover picture", 封面说明) names the nearest picture on its page
+    that no caption took (an icon or ornament is no cover picture)."""
+    out: list[Match] = []
+    still = list(lonely)
+    left: list[Caption] = []
+    for c in sorted(notes, key=lambda c: (c.page, c.order)):
+        page = pages[c.page]
+        area = page.width_pt * page.height_pt
+        free = [u for u in still if u.page == c.page
+                and width(u.bbox) * height(u.bbox) >= config.small_figure_area_frac * area]
+        k = nearest_picture(c.bbox, [u.bbox for u in free], page.height_pt)
+        if k is None:
+            left.append(c)
+            continue
+        u = free[k]
+        rel, _ = relation(u.bbox, c.bbox)
+        out.append(Match(u, c, NOTE_COST, rel, (rel, f"assignment-cost={NOTE_COST:.2f}")))
+        still.remove(u)
+    return out, still, left

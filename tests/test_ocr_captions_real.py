@@ -162,7 +162,9 @@ def test_pointer_caption_lines_read_apart_with_the_second_pointer_lost():
               _block(3, right, (18.5, 622.1, 246.9, 631.6), BlockKind.TEXT, 6.6),
               _block(4, "新华社发", (231.2, 629.8, 255.7, 637.7), BlockKind.TEXT, 6.4)]
     out = align_book([_page(blocks, [big, inset], (585, 841))], AlignConfig())
-    assert sorted((p.figure.index, p.caption, p.text) for p in out.pairs) == [(0, up, up), (1, right, right)]
+    lead = "2025年9月13日是第26个“世界急救日”，今年的主题为“急救与气候变化”。各地开展应急救护培训活动，传播救护知识与理念，提升群众自救互救能力。"
+    # the story's lead, set between the photos, is both photos' description (tests/test_align_notes.py)
+    assert sorted((p.figure.index, p.caption, p.text) for p in out.pairs) == [(0, up, lead), (1, right, lead)]
 
 
 FARM_CAPTION = ("近年来，云南省罗平县板桥镇加大调整农业产业结构力度，组织农户成立专业合作社，\n"
