@@ -222,6 +222,8 @@ def scanned_page(page: pymupdf.Page, doc: pymupdf.Document, config: ExtractConfi
     figures_px = drop_tables(figures_px, [box for label, box, _ in found if label == "table"])
     figures_px = join_stacked(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                               [b for _, b in text_regions])
+    figures_px, headlines = drop_headlines(work, figures_px, config)
+    text_regions += [("title", b) for b in headlines]
     # caption lines printed inside a figure box: read first, cut off when they carry a label
     cuts = caption_cuts(mask, figures_px, [(box, s) for label, box, s in found if label == "figure"],
                         CAPTION_LINE_PT[0] * px_per_pt, CAPTION_LINE_PT[1] * px_per_pt,
@@ -290,6 +292,38 @@ def is_caption_line(block: TextBlock) -> bool:
     return block.kind == BlockKind.CAPTION and "\n" not in text \
         and not is_caption_label(text) and not is_chart_label(text) \
         and sum(ch.isalpha() for ch in text) >= 3
+
+
+HEADLINE_MIN_ASPECT = 3.0  # a figure box this many times wider than tall may be one line of type
+HEADLINE_COVER = 0.6  # ... and is, when OCR reads lines over this share of it, sure of them
+HEADLINE_MIN_SCORE = 0.9
+
+
+def drop_headlines(work: np.ndarray, figures: list[tuple[tuple, float]], config: ExtractConfig
+                   ) -> tuple[list[tuple[tuple, float]], list[tuple]]:
+    """Given the work image and figure boxes (work pixels), return the figures without the ones
+    that are one to three lines of large type, and those boxes: a strip three or more times wider
+    than tall that OCR reads, sure of every line, as text over most of its area. A slide's title
+    on a tinted ground is one: the ink mask takes the ground for a picture blob and sees no gaps
+    between the letters, so is_type_line cannot tell them apart."""
+    ocr = None
+    kept, headlines = [], []
+    for box, conf in figures:
+        w, h = box[2] - box[0], box[3] - box[1]
+        if h <= 0 or w < HEADLINE_MIN_ASPECT * h:
+            kept.append((box, conf))
+            continue
+        ocr = ocr or get_ocr(config.ocr_engine, config.engine_threads)
+        got = _crop_painted(work, box, 6, [])
+        lines = [ln for ln in ocr.ocr(got[0]) if ln[0].strip()] if got else []
+        area = sum((b[2] - b[0]) * (b[3] - b[1]) for _, b, _ in lines)
+        sure = bool(lines) and min(s for _, _, s in lines) >= HEADLINE_MIN_SCORE
+        if sure and len(lines) <= 3 and sum(len(t.strip()) for t, _, _ in lines) >= 4 \
+                and area >= HEADLINE_COVER * w * h:
+            headlines.append(box)
+        else:
+            kept.append((box, conf))
+    return kept, headlines
 
 
 def _pt_to_work(box: BBox, scan: Scan, scale: float) -> BBox:

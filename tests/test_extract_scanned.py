@@ -142,3 +142,30 @@ def test_final_full_stop_at_a_tight_region_edge_is_read(tmp_path):
     region = (float(cols[0]), float(mask_rows[0]), float(word_start - 6), float(mask_rows[-1] + 1))
     (block,) = ocr_regions(scan.image, [("figure_caption", region)], [], scan, 1.0, CONFIG, doc[0])
     assert "more" not in block.text
+
+
+def test_headline_boxed_as_a_figure_is_text_and_a_silk_band_stays_a_picture(tmp_path):
+    """Regression (scan-rendered-dunhuang-mural-slides-zh.pdf, divider slides): a title in large
+    type on a tinted slide was a layout figure box over a picture blob (the mask sees the tint,
+    not the letters): the title became a picture with its subtitle as caption. A long thin silk
+    band, as wide against its height, stays a picture."""
+    import pymupdf
+
+    from culti.sample.ocr_cases import _jpeg
+    from extract.scanned import drop_headlines
+
+    src = pymupdf.open()
+    p = src.new_page(width=600, height=300)
+    p.draw_rect(pymupdf.Rect(20, 20, 580, 280), color=(0.6, 0.6, 0.6), fill=(0.94, 0.94, 0.94))
+    assert p.insert_textbox(pymupdf.Rect(40, 30, 560, 120), "核心算法及实验结果", fontname="china-s",
+                            fontsize=40, align=1) >= 0
+    p.insert_image(pymupdf.Rect(60, 150, 540, 250), stream=_jpeg(7, 960, 200))
+    pix = p.get_pixmap(dpi=150)
+    work = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.h, pix.w, pix.n)[:, :, :3].copy()
+    k = 150 / 72
+    ys, xs = np.nonzero(work[: int(130 * k)].min(axis=2) < 100)  # the title's glyphs
+    title = (float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1))
+    band = (60 * k, 150 * k, 540 * k, 250 * k)
+    kept, headlines = drop_headlines(work, [(title, 0.95), (band, 0.95)], CONFIG)
+    assert headlines == [title]
+    assert kept == [(band, 0.95)]
