@@ -17,7 +17,7 @@ LAYOUT_ENGINES = ("rapid-layout",)
 # 14: a one-line caption band stays apart from the caption box around it
 # 13: scan figure boxes (caption lines inside a box, tinted panels, stacked pieces, insets)
 # 12: OCR columns on their own baselines stay apart across a narrow gutter
-EXTRACT_VERSION = 17
+EXTRACT_VERSION = 18
 # fields that do not change a page's result, so they stay out of the cache key
 _NOT_IN_FINGERPRINT = {"workers", "progress", "in_flight", "engine_threads", "repeat_min_pages"}
 
