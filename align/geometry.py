@@ -3,10 +3,11 @@ culti.geometry and are re-exported here for align's modules."""
 
 from __future__ import annotations
 
-from culti.geometry import box_gap, h_overlap, iou, union, union_all, v_overlap
+from culti.geometry import box_gap, h_overlap, iou, overlap_of, union, union_all, v_overlap
 from culti.records import BBox
 
-__all__ = ["box_gap", "h_overlap", "height", "iou", "union", "union_all", "v_overlap", "width"]
+__all__ = ["box_gap", "h_overlap", "height", "iou", "overlap_of", "union", "union_all", "v_overlap",
+           "width"]
 
 
 def width(a: BBox) -> float:

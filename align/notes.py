@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from align.geometry import box_gap, h_overlap, height, union_all, v_overlap, width
+from align.geometry import box_gap, h_overlap, height, overlap_of, union_all, v_overlap, width
 from culti.records import BBox, TextBlock
 from culti.unionfind import UnionFind
 
@@ -57,19 +57,17 @@ def photo_groups(boxes: Sequence[BBox]) -> list[list[int]]:
     return [g for g in uf.groups() if len(g) >= 2]
 
 
-
 def group_lead(group: Sequence[BBox], free: Sequence[tuple[int, TextBlock]],
                body: Sequence[tuple[int, BBox]]) -> list[int]:
     """Given the boxes of a group of captioned photos, the page's free body blocks (position,
     block: no caption, heading or description took them) and all its body blocks (position, box),
-    return
-    the positions of the lead paragraph set inside the group's hull: one column of consecutive
+    return the positions of the lead paragraph set inside the group's hull: one column of consecutive
     lines that runs on neither above nor below the hull (a body column would); [] when none."""
     hull = union_all(group)
     if hull is None or len(group) < 2:
         return []
     inside = [(pos, b) for pos, b in free if _within(b.bbox_pt, hull)
-              and sum(_inter(b.bbox_pt, g) for g in group) <= 0.2 * _area(b.bbox_pt)]
+              and sum(overlap_of(b.bbox_pt, g) for g in group) <= 0.2]
     best: list[tuple[int, TextBlock]] = []
     for run in _columns(inside):
         if sum(len(b.text.strip()) for _, b in run) > sum(len(b.text.strip()) for _, b in best):
@@ -123,14 +121,6 @@ def _line(b: TextBlock) -> float:
     return height(b.bbox_pt) / (b.text.strip().count("\n") + 1)
 
 
-def _area(a: BBox) -> float:
-    return width(a) * height(a)
-
-
-def _inter(a: BBox, b: BBox) -> float:
-    return h_overlap(a, b) * v_overlap(a, b)
-
-
 def _within(a: BBox, hull: BBox) -> bool:
     """Most of `a` lies in `hull` (a lead's lines may stick out past a photo's edge a little)."""
-    return _inter(a, hull) >= 0.8 * _area(a)
+    return overlap_of(a, hull) >= 0.8
