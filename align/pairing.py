@@ -237,7 +237,9 @@ def _by_marker(units: list[Unit], caps: Sequence[Caption], cost: np.ndarray,
 
 def _facing_page(lonely: list[Unit], orphans: list[Caption], found: dict[int, PageCaptions]
                  ) -> tuple[list[Match], list[Unit], list[Caption]]:
-    """Pair a captionless plate with a figureless caption on the page before or after it."""
+    """Pair a captionless plate with a figureless labelled caption on the page before or after
+    it. A caption with no label is found only beside a picture of its own page (it hugs it, or
+    stands level with it): one left over there lost its picture, and names none across the page."""
     if not lonely or not orphans:
         return [], lonely, orphans
     orphan_pages = {c.page for c in orphans}
@@ -248,11 +250,11 @@ def _facing_page(lonely: list[Unit], orphans: list[Caption], found: dict[int, Pa
         if u.page in orphan_pages:
             continue  # a caption left on the plate's own page did not fit it: not a facing plate
         for j, c in enumerate(orphans):
-            if abs(c.page - u.page) != 1:
+            if abs(c.page - u.page) != 1 or not c.labelled:
                 continue
             # the spread partner (even page faces the next odd one) is the likelier side
             partner = u.page + 1 if u.page % 2 == 0 else u.page - 1
-            cost[i, j] = (0.3 if c.page == partner else 0.4) + (0.0 if c.labelled else 0.25)
+            cost[i, j] = 0.3 if c.page == partner else 0.4
             cost[i, j] += 0.02 * abs(_rank(u, lonely) - _rank(c, orphans))
     rows, cols = linear_sum_assignment(cost)
     matches, still, taken = [], [], set()

@@ -102,6 +102,24 @@ def test_facing_page_plate():
     assert not al.rejects
 
 
+def test_unlabelled_caption_left_over_names_no_picture_across_the_page():
+    """Regression (scan-rendered-dunhuang-mural-slides-zh.pdf p4-p5): a vertical caption beside a
+    slide's picture lost it to another caption, and the facing-page step gave it to the next
+    page's uncaptioned slide. A caption with no label is only ever found beside a picture of
+    its own page: left over, it names nothing across the page."""
+    left = page_of(4, [fig(4, 0, (100, 100, 400, 300))],
+                   [blk(4, "Original Image", (215, 304, 285, 312), size=7),
+                    blk(4, "最终采用参数生成的轮廓图", (408, 120, 416, 250), size=7),
+                    blk(4, "在多组参数配置的可视化对比实验中，提取出的轮廓图能较好保留结构。", (60, 330, 535, 345),
+                        size=10)])
+    right = page_of(5, [fig(5, 0, (100, 100, 400, 300))],
+                    [blk(5, "修复模型的设计与实现方法说明文字。", (60, 330, 535, 345), size=10)])
+    al = align_book([left, right], CFG)
+    pairs = by_index(al)
+    assert (4, 0) in pairs and (5, 0) not in pairs
+    assert [r.reason for r in al.rejects if r.page == 5] == [RejectReason.NO_CAPTION]
+
+
 def test_ocr_label_and_title_in_two_blocks():
     p = page_of(1, [fig(1, 0, (100, 100, 495, 400))],
                 [cap(1, "图 3 - 1 4", (200, 408, 258, 422), ocr=True),
