@@ -11,6 +11,7 @@ import pymupdf
 
 from culti.geometry import overlap_of
 from culti.records import BBox, BlockKind, TextBlock, TextOrigin
+from culti.unionfind import UnionFind
 
 from .config import ExtractConfig
 from .engines import get_layout, get_ocr
@@ -513,32 +514,20 @@ def _columns(lines: list) -> list[list]:
     if not lines:
         return []
     height = float(np.median([ln[1][3] - ln[1][1] for ln in lines]))
-    parent = list(range(len(lines)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    stacked = UnionFind(len(lines))
     for i, a in enumerate(lines):
         for j in range(i + 1, len(lines)):
             b = lines[j]
             if _x_overlap([a], [b]) and _v_gap([a], [b]) < COLUMN_BREAK_LINES * height:
-                parent[find(i)] = find(j)
-    found: dict[int, list] = {}
-    for i, ln in enumerate(lines):
-        found.setdefault(find(i), []).append(ln)
-    groups = sorted(found.values(), key=lambda g: (min(ln[1][0] for ln in g), min(ln[1][1] for ln in g)))
-    parent = list(range(len(groups)))
+                stacked.union(i, j)
+    groups = sorted(([lines[i] for i in g] for g in stacked.groups()),
+                    key=lambda g: (min(ln[1][0] for ln in g), min(ln[1][1] for ln in g)))
+    beside = UnionFind(len(groups))
     for i, a in enumerate(groups):
         for j in range(i + 1, len(groups)):
             if _same_block(a, groups[j], height):
-                parent[find(j)] = find(i)
-    merged: dict[int, list] = {}
-    for i, g in enumerate(groups):
-        merged.setdefault(find(i), []).extend(g)
-    return list(merged.values())
+                beside.union(i, j)
+    return [[ln for i in g for ln in groups[i]] for g in beside.groups()]
 
 
 def _same_block(a: list, b: list, height: float) -> bool:
