@@ -11,42 +11,22 @@ import pytest
 
 from align import AlignConfig, align_book
 from align.notes import cover_note
-from culti.records import (
-    BlockKind,
-    Figure,
-    FigureOrigin,
-    PageExtract,
-    PageKind,
-    PageStatus,
-    TextBlock,
-    TextOrigin,
-)
+from culti.records import BlockKind, PageExtract, TextBlock, TextOrigin
 from culti.sample import note_cases
 from extract import ExtractConfig, extract_book, open_book
 from extract.regions import iou as box_iou
+from tests.align_fixtures.build import ocr_blk, scan_fig, scan_page
 
 
 def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _ocr(text: str, bbox, kind=BlockKind.TEXT, size: float = 9.8) -> TextBlock:
-    return TextBlock(page=1, index=0, text=text, bbox_pt=bbox, kind=kind, origin=TextOrigin.OCR,
-                     font_size=size, confidence=0.95)
+def _ocr(text: str, bbox, kind=BlockKind.TEXT, size: float = 9.8):
+    return ocr_blk(text, bbox, kind, size)
 
 
-def _figure(i: int, bbox) -> Figure:
-    return Figure(source="real.pdf", source_sha256="0" * 64, page=1, index=i, bbox_pt=bbox,
-                  image=b"\xff\xd8fake", image_format="jpeg", width=400, height=300,
-                  origin=FigureOrigin.SCAN_CROP)
-
-
-def _page(blocks, figures, size=(595.0, 842.0)) -> PageExtract:
-    blocks = [TextBlock(page=1, index=i, text=b.text, bbox_pt=b.bbox_pt, kind=b.kind, origin=b.origin,
-                        font_size=b.font_size, confidence=b.confidence) for i, b in enumerate(blocks)]
-    return PageExtract(source="real.pdf", source_sha256="0" * 64, page=1, width_pt=size[0],
-                       height_pt=size[1], kind=PageKind.SCANNED, status=PageStatus.OK,
-                       figures=tuple(figures), blocks=tuple(blocks))
+_figure, _page = scan_fig, scan_page
 
 
 # ---- cover notes -------------------------------------------------------------------------------

@@ -5,26 +5,19 @@ records set out with the real pages' geometry (OCR output cannot be pinned in a 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import pytest
 
 from align import AlignConfig, align_book
 from align.labels import parse_caption
 from align.ocr_captions import split_across_figures
-from culti.records import (
-    BlockKind,
-    Figure,
-    FigureOrigin,
-    PageExtract,
-    PageKind,
-    PageStatus,
-    TextBlock,
-    TextOrigin,
-)
+from culti.records import BlockKind, PageExtract, TextBlock
 from culti.sample import ocr_caption_cases
 from extract import ExtractConfig, extract_book, open_book
 from extract.regions import iou as box_iou
 from extract.scanned import lines_to_paragraphs
+from tests.align_fixtures.build import ocr_blk, scan_fig, scan_page
 
 CONFIG = ExtractConfig(workers=1, progress=False)
 
@@ -48,20 +41,14 @@ def _row_for(alignment, bbox):
 # ---- page records with the real pages' geometry -------------------------------------------------
 
 def _block(i: int, text: str, bbox, kind=BlockKind.TEXT, size: float = 10.0) -> TextBlock:
-    return TextBlock(page=1, index=i, text=text, bbox_pt=bbox, kind=kind, origin=TextOrigin.OCR,
-                     font_size=size, confidence=0.95)
-
-
-def _figure(i: int, bbox) -> Figure:
-    return Figure(source="real.pdf", source_sha256="0" * 64, page=1, index=i, bbox_pt=bbox,
-                  image=b"\xff\xd8fake", image_format="jpeg", width=400, height=300,
-                  origin=FigureOrigin.SCAN_CROP)
+    return replace(ocr_blk(text, bbox, kind, size), index=i)
 
 
 def _page(blocks, figures, size=(960.0, 540.0)) -> PageExtract:
-    return PageExtract(source="real.pdf", source_sha256="0" * 64, page=1, width_pt=size[0],
-                       height_pt=size[1], kind=PageKind.SCANNED, status=PageStatus.OK,
-                       figures=tuple(figures), blocks=tuple(blocks))
+    return scan_page(blocks, figures, size)
+
+
+_figure = scan_fig
 
 
 SLIDE_FIGURES = [(100.1, 167.8, 369.4, 368.6), (395.6, 167.8, 612.0, 368.6), (616.0, 167.8, 884.5, 368.6)]

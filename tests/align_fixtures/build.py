@@ -66,3 +66,31 @@ def running(n: int, ocr: bool = False) -> list[TextBlock]:
     return [blk(n, head, (200, 30, 400, 44), ocr=ocr, size=None if ocr else 9),
             blk(n, f"- {n} -" if n % 3 else str(n), (285, 800, 310, 812), ocr=ocr,
                 size=None if ocr else 9)]
+
+
+# ---- OCR output as a scan gave it (page records set out with a real page's geometry) ----------
+
+SCAN_SOURCE = "real.pdf"
+
+
+def ocr_blk(text: str, bbox, kind: BlockKind = BlockKind.TEXT, size: float = 10.0) -> TextBlock:
+    """An OCR block with the type size OCR estimated; index is set by `scan_page`."""
+    return TextBlock(page=1, index=0, text=text, bbox_pt=tuple(bbox), kind=kind,
+                     origin=TextOrigin.OCR, font_size=size, confidence=0.95)
+
+
+def scan_fig(index: int, bbox) -> Figure:
+    """A picture cropped from a scan (page 1)."""
+    return Figure(source=SCAN_SOURCE, source_sha256="0" * 64, page=1, index=index,
+                  bbox_pt=tuple(bbox), image=b"\xff\xd8fake", image_format="jpeg", width=400,
+                  height=300, origin=FigureOrigin.SCAN_CROP)
+
+
+def scan_page(blocks, figures, size=(595.0, 842.0)) -> PageExtract:
+    """Page 1 of a scan of the given size (points) with these OCR blocks (indexed in list order,
+    reading order) and pictures."""
+    bl = tuple(TextBlock(page=1, index=i, text=b.text, bbox_pt=b.bbox_pt, kind=b.kind, origin=b.origin,
+                         font_size=b.font_size, confidence=b.confidence) for i, b in enumerate(blocks))
+    return PageExtract(source=SCAN_SOURCE, source_sha256="0" * 64, page=1, width_pt=size[0],
+                       height_pt=size[1], kind=PageKind.SCANNED, status=PageStatus.OK,
+                       figures=tuple(figures), blocks=bl)
